@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+// NormLab: exact reference, golden vectors, lessons and fast kernels for batch
+// normalization, dropout and the bias–variance trade-off.
+import PackageDescription
+
+let package = Package(
+    name: "NormLab",
+    products: [
+        .executable(name: "normlab", targets: ["normlab"]),
+        .library(name: "Exact", targets: ["Exact"]),
+        .library(name: "Kernels", targets: ["Kernels"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // GMP, found through pkg-config; the providers give SwiftPM's install hint.
+        .systemLibrary(
+            name: "CGMP",
+            pkgConfig: "gmp",
+            providers: [.apt(["libgmp-dev"]), .brew(["gmp"])]
+        ),
+        // Exact numbers: integers, rationals and sums of square roots over GMP.
+        .target(name: "Exact", dependencies: ["CGMP"]),
+        // The fast path: SIMD, multi-core kernels over contiguous buffers. No GMP.
+        .target(
+            name: "Kernels",
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        .executableTarget(
+            name: "normlab",
+            dependencies: [
+                "Exact",
+                "Kernels",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Shared test helpers (ULP-based assertClose, deterministic generators).
+        .target(name: "TestSupport", dependencies: ["Exact"], path: "Tests/TestSupport"),
+        .testTarget(name: "ExactTests", dependencies: ["Exact", "TestSupport"]),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["normlab"]),
+    ]
+)

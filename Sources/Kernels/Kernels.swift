@@ -1,0 +1,1 @@
+// The fast path: SIMD, multi-core normalization and dropout kernels.
