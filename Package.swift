@@ -27,10 +27,13 @@ let package = Package(
             name: "Kernels",
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
+        // JSON with ordered keys and a deterministic writer, for traces and vectors.
+        .target(name: "OrderedJSON"),
         .executableTarget(
             name: "normlab",
             dependencies: [
                 "Exact",
+                "OrderedJSON",
                 "Kernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -1,0 +1,33 @@
+/// Why an exact value could not be produced. Every case names the offending
+/// value and the rule it breaks, so a caller can print `description` as is.
+public enum ExactError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A string that is not a number in any accepted syntax.
+    case unparsable(String, reason: String)
+    /// A denominator that is zero, as in "1/0".
+    case divisionByZero(String)
+    /// NaN or an infinity where an exact value is required.
+    case notFinite(String)
+    /// The square root of a negative number.
+    case negativeRadicand(String)
+    /// An operation that needs a value in one quadratic field was given a
+    /// sum of square roots of different radicands.
+    case mixedFields(String)
+
+    public var description: String {
+        switch self {
+        case let .unparsable(text, reason):
+            return "cannot parse \(quoted(text)) as an exact number: \(reason)"
+        case let .divisionByZero(text):
+            return "\(quoted(text)) divides by zero; a denominator must be non-zero"
+        case let .notFinite(text):
+            return "\(quoted(text)) is not finite; exact values must be finite numbers"
+        case let .negativeRadicand(text):
+            return "sqrt of \(quoted(text)) is not real; a radicand must be >= 0"
+        case let .mixedFields(text):
+            return "\(text) mixes square roots of different radicands; this operation needs a single quadratic field a + b*sqrt(s)"
+        }
+    }
+}
+
+@inline(__always)
+func quoted(_ text: String) -> String { "\"\(text)\"" }

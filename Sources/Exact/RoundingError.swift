@@ -1,0 +1,35 @@
+/// The error of a float against an exact value, computed exactly: the
+/// difference itself, and the same difference in units in the last place of
+/// the float's binade.
+public struct RoundingError<F: BinaryFloatingPoint>: Sendable
+where F.RawSignificand: FixedWidthInteger, F.RawExponent: FixedWidthInteger {
+    /// rounded − exact, exactly (nil when the float is not finite).
+    public let absolute: Surd?
+    /// (rounded − exact) / ulp, exactly.
+    public let ulps: Surd?
+
+    public init(rounded: F, exact: Surd) {
+        guard rounded.isFinite, let float = try? Rational(exactly: Double(rounded)) else {
+            absolute = nil
+            ulps = nil
+            return
+        }
+        let difference = Surd(float) - exact
+        absolute = difference
+        ulps = difference.scaled(by: try! Rational(exactly: Double(unitInLastPlace(of: rounded))).reciprocal())
+    }
+
+    /// "error −1.850e-17 (−0.3333 ulp)", or "exact" for a zero error.
+    public func summary(digits: Int = 4) -> String {
+        guard let absolute, let ulps else { return "overflows: beyond the largest finite \(F.self)" }
+        if absolute.isZero { return "exact" }
+        return "error \(absolute.decimalString(significantDigits: digits)) (\(ulps.decimalString(significantDigits: digits)) ulp)"
+    }
+}
+
+/// The spacing of floats at `value`'s magnitude: ulp(x) = 2^(max(e, emin) − p + 1).
+public func unitInLastPlace<F: BinaryFloatingPoint>(of value: F) -> F {
+    let magnitude = value.magnitude
+    if magnitude < F.leastNormalMagnitude { return F.leastNonzeroMagnitude }
+    return magnitude.ulp
+}
