@@ -199,3 +199,27 @@ extension BigInt {
         __gmpz_mul(lhs.storage.value, lhs.storage.value, rhs.storage.value)
     }
 }
+
+extension BigInt {
+    /// The integer whose two's-complement representation is `words`, least
+    /// significant first.
+    init(twosComplement words: [UInt]) {
+        let negative = (words.last ?? 0) >> (UInt.bitWidth - 1) == 1
+        var magnitude = words
+        if negative {
+            // −x = ~x + 1
+            var carry: UInt = 1
+            for index in magnitude.indices {
+                let (sum, overflow) = (~magnitude[index]).addingReportingOverflow(carry)
+                magnitude[index] = sum
+                carry = overflow ? 1 : 0
+            }
+        }
+        let result = BigInt.make { z in
+            magnitude.withUnsafeBufferPointer { buffer in
+                __gmpz_import(z, buffer.count, -1, MemoryLayout<UInt>.size, 0, 0, buffer.baseAddress)
+            }
+        }
+        self = negative ? -result : result
+    }
+}

@@ -141,11 +141,7 @@ public struct Rational: @unchecked Sendable {
     /// ⌊log₂|self|⌋ for self ≠ 0, decided exactly.
     public var binaryExponent: Int {
         precondition(!isZero, "binaryExponent of zero")
-        let num = numerator.magnitude, den = denominator
-        let guess = num.bitWidth - den.bitWidth
-        // |q| ≥ 2^guess  ⇔  num ≥ den · 2^guess
-        let isAtLeast: Bool = guess >= 0 ? num >= den.shiftedLeft(guess) : num.shiftedLeft(-guess) >= den
-        return isAtLeast ? guess : guess - 1
+        return Fraction(self).binaryExponent
     }
 }
 

@@ -7,16 +7,24 @@ extension Surd {
     /// A rational interval [lower, upper] containing the value, of width at
     /// most about 2^(magnitude − bits).
     public func enclosure(bits: Int) -> (lower: Rational, upper: Rational) {
-        if terms.isEmpty { return (rational, rational) }
+        let (lower, upper) = fractionEnclosure(bits: bits)
+        return (try! Rational(lower.numerator, lower.denominator), try! Rational(upper.numerator, upper.denominator))
+    }
+
+    /// The enclosure as unreduced fractions over one common denominator.
+    func fractionEnclosure(bits: Int) -> (lower: Fraction, upper: Fraction) {
+        var lower = Fraction(rational), upper = lower
+        if terms.isEmpty { return (lower, upper) }
         let magnitude = magnitudeEstimate
-        var lower = rational, upper = rational
         let termBits = bits + terms.count.bitWidth
         for term in terms {
             let k = max(0, term.coefficient.binaryExponent + 2 - magnitude + termBits)
             let root = term.radicand.shiftedLeft(2 * k).integerSquareRoot()
-            let low = Rational(root).timesPowerOfTwo(-k) * term.coefficient
-            let high = Rational(root + 1).timesPowerOfTwo(-k) * term.coefficient
-            if term.coefficient.signum > 0 { lower += low; upper += high } else { lower += high; upper += low }
+            // c·root/2^k and c·(root+1)/2^k, over the denominator den(c)·2^k
+            let denominator = term.coefficient.denominator.shiftedLeft(k)
+            let low = Fraction(numerator: term.coefficient.numerator * root, denominator: denominator)
+            let high = Fraction(numerator: low.numerator + term.coefficient.numerator, denominator: denominator)
+            if term.coefficient.signum > 0 { lower = lower + low; upper = upper + high } else { lower = lower + high; upper = upper + low }
         }
         return (lower, upper)
     }
@@ -32,11 +40,11 @@ extension Surd {
 
     /// Applies a monotone rounding to the value, refining the enclosure
     /// until the rounding is decided.
-    public func decided<T: Equatable>(by round: (Rational) -> T) -> T {
-        if terms.isEmpty { return round(rational) }
+    func decided<T: Equatable>(by round: (Fraction) -> T) -> T {
+        if terms.isEmpty { return round(Fraction(rational)) }
         var bits = 64
         while true {
-            let (lower, upper) = enclosure(bits: bits)
+            let (lower, upper) = fractionEnclosure(bits: bits)
             let low = round(lower)
             if low == round(upper) { return low }
             bits *= 2
@@ -53,7 +61,8 @@ extension Surd {
 
     /// The value rounded to `digits` significant decimal digits.
     public func roundedDecimal(significantDigits digits: Int) -> DecimalRounding {
-        decided { $0.roundedDecimal(significantDigits: digits) }
+        precondition(digits >= 1, "at least one significant digit")
+        return decided { $0.roundedDecimal(significantDigits: digits) }
     }
 
     public func decimalString(significantDigits digits: Int = 17) -> String {

@@ -1,1 +1,43 @@
-// Shared test helpers.
+@_exported import SplitMix
+import Exact
+import XCTest
+
+/// The distance between two floats in units in the last place, counted as
+/// the number of representable values between them (0 when equal).
+public func ulpDistance(_ a: Double, _ b: Double) -> UInt64 {
+    func ordered(_ x: Double) -> Int64 {
+        let bits = Int64(bitPattern: x.bitPattern)
+        return bits < 0 ? Int64.min &- bits : bits
+    }
+    let (x, y) = (ordered(a), ordered(b))
+    return x >= y ? UInt64(bitPattern: x &- y) : UInt64(bitPattern: y &- x)
+}
+
+/// Asserts that `actual` is within `ulps` units in the last place of `expected`.
+public func assertClose(_ actual: Double, _ expected: Double, ulps: UInt64,
+                        _ message: @autoclosure () -> String = "", file: StaticString = #filePath, line: UInt = #line) {
+    if actual.isNaN || expected.isNaN {
+        XCTAssert(actual.isNaN && expected.isNaN, "\(actual) vs \(expected) \(message())", file: file, line: line)
+        return
+    }
+    let distance = ulpDistance(actual, expected)
+    XCTAssertLessThanOrEqual(distance, ulps, "\(actual) is \(distance) ulp from \(expected) \(message())", file: file, line: line)
+}
+
+/// Asserts that a Double is within `ulps` of the correctly rounded exact value.
+public func assertClose(_ actual: Double, exact: Surd, ulps: UInt64,
+                        _ message: @autoclosure () -> String = "", file: StaticString = #filePath, line: UInt = #line) {
+    assertClose(actual, exact.rounded(to: Double.self), ulps: ulps, "exact \(exact) \(message())", file: file, line: line)
+}
+
+extension SplitMix64 {
+    public mutating func finiteDouble() -> Double { nextFiniteBitPattern() }
+
+    /// A random rational with numerator and denominator up to `bits` bits.
+    public mutating func rational(bits: Int = 20, allowNegative: Bool = true) -> Rational {
+        let mask: UInt64 = bits >= 63 ? UInt64(Int64.max) : (1 << UInt64(bits)) - 1
+        let numerator = Int(next() & mask) * (allowNegative && next() & 1 == 0 ? -1 : 1)
+        let denominator = Int(next() & mask) + 1
+        return try! Rational(BigInt(numerator), BigInt(denominator))
+    }
+}
