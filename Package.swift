@@ -24,6 +24,8 @@ let package = Package(
         .target(name: "SplitMix"),
         // Exact numbers: integers, rationals and sums of square roots over GMP.
         .target(name: "Exact", dependencies: ["CGMP"]),
+        // The algorithms, written once over ReferenceScalar; each returns a Trace.
+        .target(name: "Reference", dependencies: ["Exact", "OrderedJSON", "SplitMix"]),
         // The fast path: SIMD, multi-core kernels over contiguous buffers. No GMP.
         .target(
             name: "Kernels",
@@ -35,6 +37,7 @@ let package = Package(
             name: "normlab",
             dependencies: [
                 "Exact",
+                "Reference",
                 "OrderedJSON",
                 "Kernels",
                 "SplitMix",
@@ -44,6 +47,7 @@ let package = Package(
         // Shared test helpers (ULP-based assertClose, deterministic generators).
         .target(name: "TestSupport", dependencies: ["Exact", "SplitMix"], path: "Tests/TestSupport"),
         .testTarget(name: "ExactTests", dependencies: ["Exact", "TestSupport"]),
+        .testTarget(name: "ReferenceTests", dependencies: ["Reference", "TestSupport"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),
         .testTarget(name: "CLITests"),
     ]

@@ -12,6 +12,9 @@ public enum ExactError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An operation that needs a value in one quadratic field was given a
     /// sum of square roots of different radicands.
     case mixedFields(String)
+    /// The square root of a value that is itself irrational and not a square
+    /// in its field: a nested radical, outside what `Surd` represents.
+    case nestedRadical(String)
 
     public var description: String {
         switch self {
@@ -25,6 +28,8 @@ public enum ExactError: Error, Equatable, Sendable, CustomStringConvertible {
             return "sqrt of \(quoted(text)) is not real; a radicand must be >= 0"
         case let .mixedFields(text):
             return "\(text) mixes square roots of different radicands; this operation needs a single quadratic field a + b*sqrt(s)"
+        case let .nestedRadical(text):
+            return "sqrt(\(text)) is a nested radical; exact square roots are taken of rational values (or squares in their field) only"
         }
     }
 }

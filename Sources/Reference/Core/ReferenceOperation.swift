@@ -1,0 +1,42 @@
+import Exact
+
+/// A reference computation that can be run from a `CaseInput` in any scalar.
+/// The CLI's `trace` verbs, the vector generator and the lessons find
+/// operations by `name` in `ReferenceOperations.all`.
+public protocol ReferenceOperation: Sendable {
+    /// The op name used in cases and on the command line, e.g. "batchnorm".
+    static var name: String { get }
+    /// One line for help texts.
+    static var summary: String { get }
+    /// Runs the computation. Inputs arrive exact; `S.init(Rational)` converts
+    /// them (exactly, for inputs already snapped to the target precision).
+    static func run<S: ReferenceScalar>(_ input: CaseInput, as scalar: S.Type) throws -> Trace<S>
+}
+
+/// The exact trace of a case together with the same computation in floating
+/// point, step by step.
+public struct TraceSet: Sendable {
+    public let input: CaseInput
+    public let exact: Trace<Surd>
+    public let f64: Trace<Double>
+    public let f32: Trace<Float>?
+
+    /// Runs `operation` on `input` exactly and in f64 (and f32 when the case
+    /// targets it). Inputs are first snapped to the target precision.
+    public init(_ operation: any ReferenceOperation.Type, input: CaseInput) throws {
+        let snapped = input.snappedToPrecision().input
+        self.input = snapped
+        exact = try operation.run(snapped, as: Surd.self)
+        f64 = try operation.run(snapped, as: Double.self)
+        f32 = snapped.precision == .f32 ? try operation.run(snapped, as: Float.self) : nil
+    }
+}
+
+/// Every operation NormLab knows, by name.
+public enum ReferenceOperations {
+    public static var all: [any ReferenceOperation.Type] { registered }
+
+    public static func named(_ name: String) -> (any ReferenceOperation.Type)? {
+        registered.first { $0.name == name }
+    }
+}

@@ -1,0 +1,79 @@
+import Exact
+
+/// The record of one reference computation: its parameters and every named
+/// step, in computation order. Vectors write it out, lessons render it, and
+/// conformance checks compare against it — nothing recomputes its formulas.
+public struct Trace<Scalar: ReferenceScalar>: Sendable {
+    /// The operation, e.g. "batchnorm".
+    public let op: String
+    /// Parameters in a stable order, each an exact rational (ε, momentum, p, …)
+    /// or a word (mode, convention).
+    public private(set) var params: [(name: String, value: ParameterValue)]
+    public private(set) var steps: [Step<Scalar>]
+
+    public init(op: String, params: [(name: String, value: ParameterValue)] = []) {
+        self.op = op
+        self.params = params
+        self.steps = []
+    }
+
+    public mutating func setParameter(_ name: String, _ value: ParameterValue) {
+        if let index = params.firstIndex(where: { $0.name == name }) { params[index].value = value }
+        else { params.append((name, value)) }
+    }
+
+    /// Records a step and returns its values, so algorithms read naturally:
+    /// `let mean = trace.record("mean", …, meanTensor)`.
+    @discardableResult
+    public mutating func record(_ name: String, symbol: String, formula: String,
+                                role: StepRole = .intermediate, _ tensor: Tensor<Scalar>) -> Tensor<Scalar> {
+        precondition(!steps.contains { $0.name == name }, "step \(name) recorded twice")
+        steps.append(Step(name: name, symbol: symbol, formula: formula, role: role, tensor: tensor))
+        return tensor
+    }
+
+    public func step(_ name: String) -> Step<Scalar>? { steps.first { $0.name == name } }
+
+    public subscript(name: String) -> Tensor<Scalar>? { step(name)?.tensor }
+
+    public func steps(_ role: StepRole) -> [Step<Scalar>] { steps.filter { $0.role == role } }
+}
+
+/// What a step is to the computation.
+public enum StepRole: String, Sendable, CaseIterable {
+    case input, intermediate, output
+    /// A checked fact: a quantity that must equal zero or hold as stated
+    /// (e.g. the chain-rule ∂ℓ/∂x minus the compact formula's).
+    case check
+}
+
+/// One named step: what it is called, its symbol, the one-line formula that
+/// produced it, and its values.
+public struct Step<Scalar: ReferenceScalar>: Sendable {
+    /// A stable machine name (DESIGN.md "Names"): "mean", "xhat", "dx", …
+    public let name: String
+    /// The mathematical symbol, e.g. "μ", "x̂", "∂ℓ/∂x".
+    public let symbol: String
+    /// One line, e.g. "μ_c = (1/m) Σ_i x_ic".
+    public let formula: String
+    public let role: StepRole
+    public let tensor: Tensor<Scalar>
+}
+
+/// A parameter's value: an exact number or a word.
+public enum ParameterValue: Sendable, Equatable, CustomStringConvertible {
+    case number(Rational)
+    case word(String)
+
+    public var description: String {
+        switch self {
+        case let .number(value): return value.description
+        case let .word(word): return word
+        }
+    }
+
+    public var rational: Rational? {
+        if case let .number(value) = self { return value }
+        return nil
+    }
+}

@@ -1,0 +1,5 @@
+import ArgumentParser
+
+/// The `trace` verbs, one per reference operation.
+let traceSubcommands: [ParsableCommand.Type] = [
+]
