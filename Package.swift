@@ -26,6 +26,8 @@ let package = Package(
         .target(name: "Exact", dependencies: ["CGMP"]),
         // The algorithms, written once over ReferenceScalar; each returns a Trace.
         .target(name: "Reference", dependencies: ["Exact", "OrderedJSON", "SplitMix"]),
+        // Golden vectors: the catalog, the file format, generation, checking, verification.
+        .target(name: "Vectors", dependencies: ["Reference", "Exact", "OrderedJSON"]),
         // The fast path: SIMD, multi-core kernels over contiguous buffers. No GMP.
         .target(
             name: "Kernels",
@@ -38,6 +40,7 @@ let package = Package(
             dependencies: [
                 "Exact",
                 "Reference",
+                "Vectors",
                 "OrderedJSON",
                 "Kernels",
                 "SplitMix",
@@ -48,6 +51,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Exact", "SplitMix"], path: "Tests/TestSupport"),
         .testTarget(name: "ExactTests", dependencies: ["Exact", "TestSupport"]),
         .testTarget(name: "ReferenceTests", dependencies: ["Reference", "TestSupport"]),
+        .testTarget(name: "VectorsTests", dependencies: ["Vectors", "TestSupport"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),
         .testTarget(name: "CLITests"),
     ]

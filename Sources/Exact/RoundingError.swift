@@ -33,3 +33,18 @@ public func unitInLastPlace<F: BinaryFloatingPoint>(of value: F) -> F {
     if magnitude < F.leastNormalMagnitude { return F.leastNonzeroMagnitude }
     return magnitude.ulp
 }
+
+/// The number of representable values between two floats (0 when equal;
+/// +0 and −0 are one apart, NaN is infinitely far): the elementwise error
+/// measure of NormLab's tolerance policy.
+public func ulpDistance<F: BinaryFloatingPoint>(_ a: F, _ b: F) -> UInt64
+where F.RawSignificand: FixedWidthInteger, F.RawExponent: FixedWidthInteger {
+    if a.isNaN || b.isNaN { return a.isNaN && b.isNaN ? 0 : .max }
+    func ordinal(_ x: F) -> Int64 {
+        // Position of x in the ordered sequence of floats, +0 at 0 and −0 at −1.
+        let magnitude = Int64(x.exponentBitPattern) << Int64(F.significandBitCount) | Int64(x.significandBitPattern)
+        return x.sign == .minus ? -magnitude - 1 : magnitude
+    }
+    let (x, y) = (ordinal(a), ordinal(b))
+    return x >= y ? UInt64(x - y) : UInt64(y - x)
+}

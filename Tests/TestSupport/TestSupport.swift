@@ -2,17 +2,6 @@
 import Exact
 import XCTest
 
-/// The distance between two floats in units in the last place, counted as
-/// the number of representable values between them (0 when equal).
-public func ulpDistance(_ a: Double, _ b: Double) -> UInt64 {
-    func ordered(_ x: Double) -> Int64 {
-        let bits = Int64(bitPattern: x.bitPattern)
-        return bits < 0 ? Int64.min &- bits : bits
-    }
-    let (x, y) = (ordered(a), ordered(b))
-    return x >= y ? UInt64(bitPattern: x &- y) : UInt64(bitPattern: y &- x)
-}
-
 /// Asserts that `actual` is within `ulps` units in the last place of `expected`.
 public func assertClose(_ actual: Double, _ expected: Double, ulps: UInt64,
                         _ message: @autoclosure () -> String = "", file: StaticString = #filePath, line: UInt = #line) {

@@ -1,0 +1,9 @@
+import Exact
+import Reference
+
+/// The catalog: every family NormLab publishes.
+public enum VectorCatalog {
+    public static var families: [VectorFamily] {
+        []
+    }
+}

@@ -1,0 +1,134 @@
+import ArgumentParser
+import Foundation
+import Vectors
+
+/// `normlab vectors generate | check | verify`.
+struct VectorsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vectors",
+        abstract: "Generate, check and verify against NormLab's golden vectors.",
+        subcommands: [Generate.self, Check.self, Verify.self]
+    )
+
+    struct DirectoryOption: ParsableArguments {
+        @Option(help: "The vectors folder.")
+        var dir = "vectors"
+    }
+
+    struct Generate: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write the whole vectors tree (deterministic: byte-identical on every run).")
+        @OptionGroup var directory: DirectoryOption
+
+        func run() throws {
+            let clock = ContinuousClock()
+            let start = clock.now
+            let tree = try generateTree()
+            try tree.write(to: directory.dir)
+            let elapsed = start.duration(to: clock.now)
+            for (family, seconds, cases) in tree.timings {
+                print("\(family.padding(to: 34)) \(String(cases).padding(to: 5)) cases  \(formatDuration(seconds))")
+            }
+            let bytes = tree.files.reduce(0) { $0 + $1.contents.utf8.count }
+            print("wrote \(tree.files.count) files (\(format3(Double(bytes) / 1e6)) MB) to \(directory.dir)/ in \(formatDuration(seconds(elapsed)))")
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Regenerate in memory and report any difference with the committed tree (exit 1).")
+        @OptionGroup var directory: DirectoryOption
+
+        func run() throws {
+            let tree = try generateTree()
+            let problems = tree.differences(from: directory.dir)
+            if problems.isEmpty {
+                print("vectors: \(tree.files.count) files match a fresh generation")
+                return
+            }
+            for problem in problems { print(problem) }
+            throw CheckFailure(message: "\(problems.count) file(s) differ from a fresh generation; run 'normlab vectors generate' and review the diff")
+        }
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check float results against the vectors' exact values and tolerances.",
+            discussion: """
+            RESULTS is a JSON file written by the implementation under test:
+              {"vectors": "normalization/batchnorm_train_2d.json",
+               "fields": ["y", "dx"],            (optional: only these outputs)
+               "results": [{"id": "<case id>", "outputs": {"y": ["0x1.8p+1", ...], ...}}]}
+            Floats are C99 hex (or decimal) strings in the case's precision. With --self, \
+            NormLab's own floating-point reference is checked on every case instead.
+            """
+        )
+        @OptionGroup var directory: DirectoryOption
+        @Argument(help: "The results file.") var results: String?
+        @Flag(name: .customLong("self"), help: "Verify NormLab's own Double/Float reference on every case.") var selfCheck = false
+        @Flag(help: "Print every row, not only the per-field summary and failures.") var verbose = false
+
+        func validate() throws {
+            if selfCheck == (results != nil) { throw ValidationError("give either a results file or --self") }
+        }
+
+        func run() throws {
+            let rows: [VerificationRow]
+            do {
+                rows = selfCheck ? try VectorVerifier.verifySelf() : try VectorVerifier.verify(resultsFile: results!, vectorsDirectory: directory.dir)
+            } catch let error as VectorInputError {
+                throw InputError(error.message)
+            }
+            print(VerificationTable(rows: rows, verbose: verbose).render())
+            let failures = rows.filter { !$0.passed }
+            if !failures.isEmpty {
+                throw CheckFailure(message: "\(failures.count) of \(rows.count) checked outputs exceed their tolerance")
+            }
+        }
+    }
+}
+
+private func generateTree() throws -> VectorTree {
+    do { return try VectorTree() } catch { throw InputError("\(error)") }
+}
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+}
+
+/// Per family and field: cases, worst ulp, worst normwise error, lowest LRE,
+/// the tolerance rule and the verdict.
+struct VerificationTable {
+    let rows: [VerificationRow]
+    let verbose: Bool
+
+    func render() -> String {
+        var lines = ["family / field".padding(to: 40) + "cases".padding(to: 7) + "max ulp".padding(to: 12)
+                     + "max normwise".padding(to: 14) + "min LRE".padding(to: 9) + "tolerance".padding(to: 34) + "result"]
+        var groups: [(String, [VerificationRow])] = []
+        for row in rows {
+            let family = String(row.caseID.split(separator: "/").first ?? "")
+            let key = "\(family) / \(row.field)"
+            if let index = groups.firstIndex(where: { $0.0 == key }) { groups[index].1.append(row) } else { groups.append((key, [row])) }
+        }
+        for (key, group) in groups {
+            let maxUlp = group.map(\.error.maxUlp).max() ?? 0
+            let maxNormwise = group.map(\.error.normwiseRelative).max() ?? 0
+            let minLRE = group.map(\.error.lre).min() ?? 0
+            let failures = group.filter { !$0.passed }.count
+            let rules = Set(group.map { "\($0.tolerance.metric.rawValue): \($0.tolerance.rule)" })
+            let rule = rules.count == 1 ? rules.first! : "\(group.first!.tolerance.metric.rawValue): per case"
+            lines.append(key.padding(to: 40) + String(group.count).padding(to: 7) + ulpText(maxUlp).padding(to: 12)
+                         + format3(maxNormwise).padding(to: 14) + format3(minLRE).padding(to: 9)
+                         + String(rule.prefix(33)).padding(to: 34) + (failures == 0 ? "ok" : "FAIL (\(failures))"))
+        }
+        let shown = verbose ? rows : rows.filter { !$0.passed }
+        if !shown.isEmpty { lines.append("") }
+        for row in shown {
+            lines.append("\(row.passed ? "ok  " : "FAIL") \(row.caseID) \(row.field): \(ulpText(row.error.maxUlp)) ulp (worst at [\(row.error.worstIndex)]), normwise \(format3(row.error.normwiseRelative)), bound \(row.tolerance.rule)")
+        }
+        lines.append("")
+        lines.append("\(rows.count - rows.filter { !$0.passed }.count) passed, \(rows.filter { !$0.passed }.count) failed")
+        return lines.joined(separator: "\n")
+    }
+
+    private func ulpText(_ value: UInt64) -> String { value == .max ? "NaN" : String(value) }
+}
