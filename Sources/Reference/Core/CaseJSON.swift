@@ -19,6 +19,11 @@ extension Trace where Scalar == Surd {
         let intermediates = steps.filter { $0.role == .intermediate || $0.role == .check }
         members.append(("intermediates", .object(intermediates.map { ($0.name, tensorJSON($0.tensor, precision: precision)) })))
         members.append(("outputs", .object(steps(.output).map { ($0.name, tensorJSON($0.tensor, precision: precision)) })))
+        let checks = steps(.check).map(\.name)
+        if !checks.isEmpty {
+            // Intermediates that are exactly zero by a theorem, listed by name.
+            members.append(("checks", .array(checks.map { .string($0) })))
+        }
         return .object(members)
     }
 }
