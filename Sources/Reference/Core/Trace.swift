@@ -27,12 +27,22 @@ public struct Trace<Scalar: ReferenceScalar>: Sendable {
     @discardableResult
     public mutating func record(_ name: String, symbol: String, formula: String,
                                 role: StepRole = .intermediate, _ tensor: Tensor<Scalar>) -> Tensor<Scalar> {
-        precondition(!steps.contains { $0.name == name }, "step \(name) recorded twice")
+        // A name is unique among non-inputs; an output may repeat an input's
+        // name (running_mean in, running_mean out).
+        precondition(!steps.contains { $0.name == name && ($0.role == .input) == (role == .input) },
+                     "step \(name) recorded twice")
         steps.append(Step(name: name, symbol: symbol, formula: formula, role: role, tensor: tensor))
         return tensor
     }
 
-    public func step(_ name: String) -> Step<Scalar>? { steps.first { $0.name == name } }
+    /// The step called `name`; when an input and an output share the name,
+    /// the output (the last one recorded).
+    public func step(_ name: String) -> Step<Scalar>? { steps.last { $0.name == name } }
+
+    /// The step called `name` with the given role.
+    public func step(_ name: String, role: StepRole) -> Step<Scalar>? {
+        steps.first { $0.name == name && $0.role == role }
+    }
 
     public subscript(name: String) -> Tensor<Scalar>? { step(name)?.tensor }
 

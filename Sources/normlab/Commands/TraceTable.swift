@@ -23,8 +23,8 @@ struct TraceTable {
             let shape = step.tensor.shape.isEmpty ? "scalar" : step.tensor.shape.map(String.init).joined(separator: "×")
             lines.append("\(step.role.rawValue.uppercased()) \(step.name)  \(step.symbol)   [\(shape)]")
             if !step.formula.isEmpty { lines.append("  \(step.formula)") }
-            let doubleValues = traces.f64.step(step.name)?.tensor.values
-            let floatValues = traces.f32?.step(step.name)?.tensor.values
+            let doubleValues = traces.f64.step(step.name, role: step.role)?.tensor.values
+            let floatValues = traces.f32?.step(step.name, role: step.role)?.tensor.values
             lines.append("  " + "index".padding(to: 10) + "exact".padding(to: digits + 10) + "f64 run".padding(to: 26) + "ulp" + (floatValues == nil ? "" : "      f32 run         ulp"))
             for (index, exact) in step.tensor.values.enumerated() {
                 var row = "  " + indexLabel(index, shape: step.tensor.shape).padding(to: 10)

@@ -1,0 +1,122 @@
+import Exact
+
+/// Reading and validating the inputs and parameters of normalization cases.
+/// Every error names the value and the rule (DESIGN.md "Errors").
+extension CaseInput {
+    /// An input tensor that must be present.
+    func requiredTensor(_ name: String) throws -> Tensor<Rational> {
+        guard let tensor = tensor(name) else { throw ReferenceError("input \(name) is required") }
+        return tensor
+    }
+
+    /// ε: the given value or the default; never negative.
+    func epsParam(default value: Rational) throws -> Rational {
+        let eps = try rationalParam("eps") ?? value
+        guard eps.signum >= 0 else { throw ReferenceError("eps = \(eps) is negative; eps must be ≥ 0") }
+        return eps
+    }
+
+    /// A word parameter from a fixed list.
+    func wordParam(_ name: String, allowed: [String], default value: String) throws -> String {
+        guard let word = param(name) else { return value }
+        guard allowed.contains(word) else {
+            throw ReferenceError("parameter \(name) = \"\(word)\" must be one of \(allowed.joined(separator: ", "))")
+        }
+        return word
+    }
+
+    /// The batch-norm convention: the case's `convention` (default pytorch)
+    /// with any overrides given as parameters: `running_var` = biased |
+    /// unbiased | keras2, `eps_placement` = inside | outside, `averaging` =
+    /// exponential | cumulative | caffe, `averaged` = variance | std.
+    func batchNormConvention() throws -> BatchNormConvention {
+        var convention = try BatchNormConvention.named(convention ?? "pytorch")
+        if let word = param("running_var_estimator") {
+            let map: [String: BatchNormConvention.VarianceEstimator] = ["biased": .biased, "unbiased": .unbiased, "keras2": .keras2, "caffe": .unbiasedOrBiasedAtOne]
+            guard let value = map[word] else { throw ReferenceError("parameter running_var_estimator = \"\(word)\" must be one of biased, unbiased, keras2, caffe") }
+            convention = convention.with(runningVariance: value)
+        }
+        if let word = param("eps_placement") {
+            let map: [String: BatchNormConvention.EpsPlacement] = ["inside": .insideRoot, "outside": .outsideRoot]
+            guard let value = map[word] else { throw ReferenceError("parameter eps_placement = \"\(word)\" must be inside or outside") }
+            convention = convention.with(epsPlacement: value)
+        }
+        if let word = param("averaging") {
+            let map: [String: BatchNormConvention.Averaging] = ["exponential": .exponential, "cumulative": .cumulative, "caffe": .caffeNormalizedSum]
+            guard let value = map[word] else { throw ReferenceError("parameter averaging = \"\(word)\" must be exponential, cumulative or caffe") }
+            convention = convention.with(averaging: value)
+        }
+        if let word = param("averaged") {
+            let map: [String: BatchNormConvention.AveragedStatistic] = ["variance": .variance, "std": .standardDeviation]
+            guard let value = map[word] else { throw ReferenceError("parameter averaged = \"\(word)\" must be variance or std") }
+            convention = convention.with(averaged: value)
+        }
+        return convention
+    }
+
+    /// A non-negative integer parameter with a default.
+    func countParam(_ name: String, default value: Int) throws -> Int {
+        let count = try integerParam(name) ?? value
+        guard count >= 0 else { throw ReferenceError("parameter \(name) = \(count) must be ≥ 0") }
+        return count
+    }
+}
+
+/// The layout (N, C, spatial…) of a normalization input, row-major with the
+/// spatial positions fastest: element (n, c, s) sits at (n·C + c)·S + s.
+struct ChannelLayout {
+    let shape: [Int]
+    let batch: Int
+    let channels: Int
+    let spatial: Int
+
+    init(_ tensor: Tensor<Rational>, name: String = "x") throws {
+        guard tensor.shape.count >= 2 else {
+            throw ReferenceError("input \(name) has shape \(tensor.shape); it must be (N, C) or (N, C, H, W)")
+        }
+        guard tensor.count > 0 else { throw ReferenceError("input \(name) is empty (shape \(tensor.shape)): an empty batch has no statistics") }
+        shape = tensor.shape
+        batch = shape[0]
+        channels = shape[1]
+        spatial = shape.dropFirst(2).reduce(1, *)
+    }
+
+    var count: Int { batch * channels * spatial }
+    func index(_ n: Int, _ c: Int, _ s: Int) -> Int { (n * channels + c) * spatial + s }
+    var spatialText: String { shape.count > 2 ? ",h,w" : "" }
+}
+
+/// A tensor given per channel (γ, β, running statistics): shape (C) exactly
+/// or absent (then `fill`).
+func channelVector(_ input: CaseInput, _ name: String, channels: Int, fill: Rational) throws -> Tensor<Rational> {
+    guard let tensor = input.tensor(name) else { return Tensor(vector: Array(repeating: fill, count: channels)) }
+    guard tensor.count == channels, tensor.shape.count <= 1 || tensor.shape.filter({ $0 != 1 }).count <= 1 else {
+        throw ReferenceError("input \(name) has shape \(tensor.shape) (\(tensor.count) values); it must hold one value per channel, C = \(channels)")
+    }
+    return Tensor(vector: tensor.values)
+}
+
+/// dy must have x's shape.
+func checkSameShape(_ tensor: Tensor<Rational>, _ name: String, as x: Tensor<Rational>) throws {
+    guard tensor.shape == x.shape else {
+        throw ReferenceError("input \(name) has shape \(tensor.shape) but x has shape \(x.shape); they must match")
+    }
+}
+
+extension Tensor where Scalar == Rational {
+    func converted<S: ReferenceScalar>(to _: S.Type) -> Tensor<S> { map { S($0) } }
+}
+
+/// Σ of values, left to right.
+func sum<S: ReferenceScalar>(_ values: [S]) -> S {
+    var total = S.zero
+    for value in values { total += value }
+    return total
+}
+
+/// An exact square root with exact errors turned into reference errors.
+func squareRoot<S: ReferenceScalar>(_ value: S, what: String) throws -> S {
+    do { return try value.checkedSquareRoot() } catch let error as ExactError {
+        throw ReferenceError("\(what): \(error)")
+    }
+}
