@@ -50,6 +50,21 @@ public struct CaseInput: Sendable {
         }
     }
 
+    /// A numeric parameter, or `value` when absent. A default (a convention's
+    /// ε or momentum) is made representable in the case's precision, as given
+    /// parameters are, so the float runs and the exact run agree on it.
+    public func rationalParam(_ name: String, default value: Rational) throws -> Rational {
+        try rationalParam(name) ?? representable(value)
+    }
+
+    /// The value nearest to `value` in the case's precision.
+    public func representable(_ value: Rational) -> Rational {
+        switch precision {
+        case .f64: return try! Rational(exactly: value.rounded(to: Double.self))
+        case .f32: return try! Rational(exactly: value.rounded(to: Float.self))
+        }
+    }
+
     /// An integer parameter, or nil when absent.
     public func integerParam(_ name: String) throws -> Int? {
         guard let value = try rationalParam(name) else { return nil }
@@ -66,12 +81,7 @@ public struct CaseInput: Sendable {
     public func snappedToPrecision() -> (input: CaseInput, changed: [String]) {
         var copy = self
         var changed: [String] = []
-        func snap(_ value: Rational) -> Rational {
-            switch precision {
-            case .f64: return try! Rational(exactly: value.rounded(to: Double.self))
-            case .f32: return try! Rational(exactly: value.rounded(to: Float.self))
-            }
-        }
+        let snap = representable
         for index in copy.inputs.indices {
             let original = copy.inputs[index].tensor
             let snapped = original.map(snap)

@@ -25,7 +25,7 @@ public enum BatchNormOperation: ReferenceOperation {
         let xExact = try input.requiredTensor("x")
         let layout = try ChannelLayout(xExact)
         let eps = try input.epsParam(default: convention.defaultEps)
-        let momentum = try convention.momentum(try input.rationalParam("momentum"))
+        let momentum = try convention.momentum(try input.rationalParam("momentum", default: convention.defaultMomentum))
         let mode = try input.wordParam("mode", allowed: ["train", "eval"], default: "train")
         let seen = try input.countParam("batches_seen", default: 0)
         let gammaExact = try channelVector(input, "gamma", channels: layout.channels, fill: 1)

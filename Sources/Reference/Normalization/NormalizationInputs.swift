@@ -11,7 +11,7 @@ extension CaseInput {
 
     /// ε: the given value or the default; never negative.
     func epsParam(default value: Rational) throws -> Rational {
-        let eps = try rationalParam("eps") ?? value
+        let eps = try rationalParam("eps", default: value)
         guard eps.signum >= 0 else { throw ReferenceError("eps = \(eps) is negative; eps must be ≥ 0") }
         return eps
     }
