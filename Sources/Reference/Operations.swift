@@ -2,4 +2,8 @@
 /// available to `normlab trace`, the vectors and the lessons.
 let registered: [any ReferenceOperation.Type] = [
     Ridge.self,
+    Dropout.self,
+    DropoutRegression.self,
+    DropoutCommittee.self,
+    DropoutBNShift.self,
 ]
