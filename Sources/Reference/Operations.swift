@@ -2,4 +2,9 @@
 /// available to `normlab trace`, the vectors and the lessons.
 let registered: [any ReferenceOperation.Type] = [
     BatchNormOperation.self,
+    Ridge.self,
+    Dropout.self,
+    DropoutRegression.self,
+    DropoutCommittee.self,
+    DropoutBNShift.self,
 ]
