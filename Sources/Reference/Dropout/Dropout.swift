@@ -40,8 +40,8 @@ public enum Dropout: ReferenceOperation {
 
     public static func run<S: ReferenceScalar>(_ input: CaseInput, as _: S.Type) throws -> Trace<S> {
         let pValue = try readP(input)
-        let variant = Variant(rawValue: try input.wordParameter("variant", default: "inverted", allowed: ["inverted", "plain"]))!
-        let train = try input.wordParameter("mode", default: "train", allowed: ["train", "eval"]) == "train"
+        let variant = Variant(rawValue: try input.wordParam("variant", allowed: ["inverted", "plain"], default: "inverted"))!
+        let train = try input.wordParam("mode", allowed: ["train", "eval"], default: "train") == "train"
         try validate(p: pValue, variant: variant)
         let xTensor = try input.requiredTensor("x")
         guard xTensor.count > 0 else { throw ReferenceError("input x is empty") }

@@ -22,8 +22,8 @@ public enum DropoutCommittee: ReferenceOperation {
     public static func run<T: ReferenceScalar>(_ input: CaseInput, as _: T.Type) throws -> Trace<T> {
         let pValue = try Dropout.readP(input)
         try Dropout.validate(p: pValue, variant: .plain)
-        let relu = try input.wordParameter("activation", default: "relu", allowed: ["linear", "relu"]) == "relu"
-        let onInput = try input.wordParameter("site", default: "input", allowed: ["input", "hidden"]) == "input"
+        let relu = try input.wordParam("activation", allowed: ["linear", "relu"], default: "relu") == "relu"
+        let onInput = try input.wordParam("site", allowed: ["input", "hidden"], default: "input") == "input"
         let xTensor = try input.requiredTensor("x"), sTensor = try input.requiredTensor("S"), vTensor = try input.requiredTensor("v")
         let d = xTensor.count
         guard d > 0, sTensor.shape.count == 2, sTensor.shape[0] == d else {
@@ -108,7 +108,7 @@ public enum DropoutBNShift: ReferenceOperation {
 
     public static func run<S: ReferenceScalar>(_ input: CaseInput, as _: S.Type) throws -> Trace<S> {
         let pValue = try Dropout.readP(input)
-        let variant = Dropout.Variant(rawValue: try input.wordParameter("variant", default: "inverted", allowed: ["inverted", "plain"]))!
+        let variant = Dropout.Variant(rawValue: try input.wordParam("variant", allowed: ["inverted", "plain"], default: "inverted"))!
         try Dropout.validate(p: pValue, variant: variant)
         guard pValue < 1 else { throw ReferenceError("parameter p = 1 drops everything: the training variance is 0 and the ratio undefined") }
         let xTensor = try input.requiredTensor("x")

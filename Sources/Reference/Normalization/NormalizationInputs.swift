@@ -3,26 +3,11 @@ import Exact
 /// Reading and validating the inputs and parameters of normalization cases.
 /// Every error names the value and the rule (DESIGN.md "Errors").
 extension CaseInput {
-    /// An input tensor that must be present.
-    func requiredTensor(_ name: String) throws -> Tensor<Rational> {
-        guard let tensor = tensor(name) else { throw ReferenceError("input \(name) is required") }
-        return tensor
-    }
-
     /// ε: the given value or the default; never negative.
     func epsParam(default value: Rational) throws -> Rational {
         let eps = try rationalParam("eps", default: value)
         guard eps.signum >= 0 else { throw ReferenceError("eps = \(eps) is negative; eps must be ≥ 0") }
         return eps
-    }
-
-    /// A word parameter from a fixed list.
-    func wordParam(_ name: String, allowed: [String], default value: String) throws -> String {
-        guard let word = param(name) else { return value }
-        guard allowed.contains(word) else {
-            throw ReferenceError("parameter \(name) = \"\(word)\" must be one of \(allowed.joined(separator: ", "))")
-        }
-        return word
     }
 
     /// The batch-norm convention: the case's `convention` (default pytorch)
@@ -101,10 +86,6 @@ func checkSameShape(_ tensor: Tensor<Rational>, _ name: String, as x: Tensor<Rat
     guard tensor.shape == x.shape else {
         throw ReferenceError("input \(name) has shape \(tensor.shape) but x has shape \(x.shape); they must match")
     }
-}
-
-extension Tensor where Scalar == Rational {
-    func converted<S: ReferenceScalar>(to _: S.Type) -> Tensor<S> { map { S($0) } }
 }
 
 /// Σ of values, left to right.
