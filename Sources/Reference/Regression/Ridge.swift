@@ -34,7 +34,7 @@ public enum Ridge: ReferenceOperation {
         let decayIntercept = try input.flagParam("decay_intercept", default: false)
         let sigma2Value = try input.rationalParam("sigma2") ?? 1
         guard sigma2Value > 0 else { throw ReferenceError("parameter sigma2 = \(sigma2Value) must be > 0") }
-        let etaValue = try input.rationalParam("eta") ?? (try Rational(1, 10))
+        let etaValue = try input.rationalParam("eta", default: try Rational(1, 10))
 
         var trace = Trace<S>(op: name, params: [("alpha", .number(alphaValue)), ("intercept", .word(intercept ? "true" : "false"))])
         if intercept { trace.setParameter("decay_intercept", .word(decayIntercept ? "true" : "false")) }
