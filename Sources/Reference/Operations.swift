@@ -7,4 +7,8 @@ let registered: [any ReferenceOperation.Type] = [
     DropoutRegression.self,
     DropoutCommittee.self,
     DropoutBNShift.self,
+    BiasVarianceOperation.self,
+    BiasVarianceSweep.self,
+    BaggingOperation.self,
+    CrossValidation.self,
 ]

@@ -24,11 +24,18 @@ public struct TraceSet: Sendable {
     /// Runs `operation` on `input` exactly and in f64 (and f32 when the case
     /// targets it). Inputs are first snapped to the target precision.
     public init(_ operation: any ReferenceOperation.Type, input: CaseInput) throws {
-        let snapped = input.snappedToPrecision().input
-        self.input = snapped
-        exact = try operation.run(snapped, as: Surd.self)
-        f64 = try operation.run(snapped, as: Double.self)
-        f32 = snapped.precision == .f32 ? try operation.run(snapped, as: Float.self) : nil
+        try self.init(unsnapped: operation, input: input.snappedToPrecision().input)
+    }
+
+    /// Runs `operation` on the inputs exactly as given, without snapping them
+    /// to the target precision first: the exact run then fits a user's
+    /// decimal data as written (NIST's, say), and the float runs start from
+    /// the nearest floats.
+    public init(unsnapped operation: any ReferenceOperation.Type, input: CaseInput) throws {
+        self.input = input
+        exact = try operation.run(input, as: Surd.self)
+        f64 = try operation.run(input, as: Double.self)
+        f32 = input.precision == .f32 ? try operation.run(input, as: Float.self) : nil
     }
 }
 
