@@ -1,0 +1,37 @@
+/// Plain-ASCII spellings of the symbols lessons use, for `--plain`,
+/// `NO_COLOR` and terminals without Unicode.
+let asciiSpellings: [Character: String] = [
+    "μ": "mu", "σ": "sigma", "Σ": "sum", "ε": "eps", "γ": "gamma", "β": "beta",
+    "α": "alpha", "λ": "lambda", "ℓ": "l", "∂": "d", "√": "sqrt", "∇": "grad",
+    "δ": "delta", "Δ": "Delta", "θ": "theta", "ω": "omega", "Ω": "Omega", "τ": "tau",
+    "π": "pi", "ρ": "rho", "η": "eta", "ξ": "xi", "χ": "chi", "ν": "nu", "κ": "kappa",
+    "−": "-", "–": "-", "—": "--", "·": "*", "×": "x", "⊙": "(.)", "÷": "/",
+    "≈": "~", "≠": "!=", "≤": "<=", "≥": ">=", "±": "+/-", "→": "->", "←": "<-",
+    "⇒": "=>", "∈": "in", "∞": "inf", "…": "...", "‖": "||", "⟨": "<", "⟩": ">",
+    "²": "^2", "³": "^3", "⁻": "^-", "¹": "^1", "½": "1/2", "₀": "_0", "₁": "_1",
+    "₂": "_2", "ᵢ": "_i", "ⱼ": "_j", "ₖ": "_k", "ᵀ": "^T", "‘": "'", "’": "'",
+    "“": "\"", "”": "\"", "•": "*", "─": "-", "═": "=", "│": "|", "▸": ">", "✓": "ok",
+    "✗": "x", "𝔼": "E", "ℝ": "R", "x̂": "xhat", "ŷ": "yhat", "ĥ": "hhat", "ẑ": "zhat",
+    "ŵ": "what", "w̃": "wtilde", "ỹ": "ytilde", "x̄": "xbar", "ȳ": "ybar", "σ̂": "sigmahat", "μ̂": "muhat",
+    "é": "e", "è": "e", "ö": "o", "ü": "u", "ä": "a",
+]
+
+extension String {
+    /// The text with every non-ASCII character spelled in ASCII ("?" if unknown).
+    var asciiFolded: String {
+        if allSatisfy(\.isASCII) { return self }
+        var out = ""
+        out.reserveCapacity(count)
+        for character in self {
+            if character.isASCII { out.append(character) }
+            else if let spelling = asciiSpellings[character] { out += spelling }
+            else if let base = character.unicodeScalars.first, base.isASCII {
+                // A letter with a combining mark: keep the letter, name common marks.
+                let marks = character.unicodeScalars.dropFirst().map(\.value)
+                out.append(Character(base))
+                if marks.contains(0x302) { out += "hat" } else if marks.contains(0x304) { out += "bar" } else if marks.contains(0x303) { out += "tilde" }
+            } else { out += "?" }
+        }
+        return out
+    }
+}
