@@ -56,10 +56,10 @@ public func editDistance(_ a: String, _ b: String) -> Int {
     return previous[b.count]
 }
 
-// MARK: - Progress
+// MARK: - LessonProgress
 
 /// What a student has done, kept in `$XDG_STATE_HOME/normlab/progress.json`.
-public struct Progress: Codable, Sendable, Equatable {
+public struct LessonProgress: Codable, Sendable, Equatable {
     public struct Entry: Codable, Sendable, Equatable {
         /// The step to resume at (0-based).
         public var step: Int
@@ -92,9 +92,9 @@ public struct Progress: Codable, Sendable, Equatable {
     }
 
     /// Reads the file; a missing or unreadable file is a fresh start.
-    public static func load(from path: String) -> Progress {
+    public static func load(from path: String) -> LessonProgress {
         guard let data = FileManager.default.contents(atPath: path),
-              let progress = try? JSONDecoder().decode(Progress.self, from: data) else { return Progress() }
+              let progress = try? JSONDecoder().decode(LessonProgress.self, from: data) else { return LessonProgress() }
         return progress
     }
 

@@ -421,6 +421,9 @@ public struct LessonRenderer: Sendable {
         options.unicode ? text : text.asciiFolded
     }
 
+    /// `text` in plain ASCII.
+    public static func asciiOnly(_ text: String) -> String { text.asciiFolded }
+
     func formatDouble(_ value: Double) -> String { "\(value)" }
     func formatFloat(_ value: Float) -> String { "\(value)" }
 }
