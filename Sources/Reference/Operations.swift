@@ -1,4 +1,9 @@
 /// The registry of reference operations. Add an operation here to make it
 /// available to `normlab trace`, the vectors and the lessons.
 let registered: [any ReferenceOperation.Type] = [
+    Ridge.self,
+    Dropout.self,
+    DropoutRegression.self,
+    DropoutCommittee.self,
+    DropoutBNShift.self,
 ]
