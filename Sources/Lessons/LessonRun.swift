@@ -9,6 +9,8 @@ public typealias OperationResolver = @Sendable (String) -> (any ReferenceOperati
 public struct LessonRun: Sendable {
     public let lesson: Lesson
     public let runs: [(name: String, traces: TraceSet)]
+    /// Per run, the inputs and parameters that snapping to the target precision changed.
+    public let snapped: [(run: String, changed: [String])]
 
     /// Runs every computation the lesson names. `studentInput` replaces the
     /// main run's inputs and parameters (and so those of runs `like` it).
@@ -17,6 +19,7 @@ public struct LessonRun: Sendable {
         self.lesson = lesson
         var cases: [String: CaseInput] = [:]
         var runs: [(name: String, traces: TraceSet)] = []
+        var snapped: [(run: String, changed: [String])] = []
         for (index, spec) in lesson.runs.enumerated() {
             func fail(_ reason: String) -> LessonFileError { LessonFileError(file: lesson.file, line: spec.line, reason: reason) }
             var input = spec.like.flatMap { cases[$0] } ?? CaseInput(op: spec.op)
@@ -46,8 +49,10 @@ public struct LessonRun: Sendable {
                 throw fail("run \(spec.name) (op \(input.op)): \(error)")
             }
             cases[spec.name] = input
+            snapped.append((spec.name, input.snappedToPrecision().changed))
         }
         self.runs = runs
+        self.snapped = snapped
     }
 
     func context<S: ReferenceScalar>(_ pick: (TraceSet) -> Trace<S>?) -> EvaluationContext<S>? {

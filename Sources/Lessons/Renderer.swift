@@ -62,18 +62,29 @@ public struct LessonRenderer: Sendable {
         var out = style(rule(lesson.title, heavy: true), .bold) + "\n"
         if !lesson.summary.isEmpty { out += wrap(lesson.summary, indent: 0) + "\n" }
         if !lesson.assumes.isEmpty { out += "Assumes: " + lesson.assumes.joined(separator: ", ") + "\n" }
-        for entry in run.runs {
+        let main = run.runs[0].traces
+        for (number, entry) in run.runs.enumerated() {
             let input = entry.traces.input
             var parts = ["op \(input.op)"]
             if let convention = input.convention { parts.append("convention \(convention)") }
             parts.append("precision \(input.precision.rawValue)")
-            for (name, value) in entry.traces.exact.params { parts.append("\(name) = \(value)") }
+            let mainParams = main.exact.params
+            for (name, value) in entry.traces.exact.params
+            where number == 0 || input.op != main.input.op || !mainParams.contains(where: { $0.name == name && $0.value == value }) {
+                parts.append("\(name) = \(value)")
+            }
             out += wrap("Run \(entry.name): " + parts.joined(separator: ", "), indent: 0, hanging: 4) + "\n"
-            for (name, tensor) in input.inputs {
+            for (name, tensor) in input.inputs where number == 0 || main.input.tensor(name) != tensor {
                 let values = tensor.values.map { Surd($0).description }
                 let shape = tensor.shape.map(String.init).joined(separator: "x")
-                out += wrap("  \(name) [\(shape)] = " + values.joined(separator: ", "), indent: 0, hanging: 6) + "\n"
+                out += wrap("\(name) [\(shape)] = " + values.joined(separator: ", "), indent: 2, hanging: 6) + "\n"
             }
+            if number > 0 && input.op == main.input.op && input.inputs.allSatisfy({ main.input.tensor($0.name) == $0.tensor }) {
+                out += "  (same inputs as run \(run.runs[0].name))\n"
+            }
+        }
+        for (name, changed) in run.snapped where !changed.isEmpty {
+            out += wrap("Note: in run \(name), \(changed.joined(separator: ", ")) snapped to the nearest representable values; the exact column shows the snapped inputs.", indent: 0, hanging: 2) + "\n"
         }
         return finish(out)
     }
@@ -198,12 +209,14 @@ public struct LessonRenderer: Sendable {
         let title: String
         let exactTrace = try traceFor(runName, line: line)
         if let step = exactTrace.step(name) {
-            title = "\(step.symbol) = \(step.formula)"
+            if step.formula.hasPrefix(step.symbol + " =") || step.formula.hasPrefix(step.symbol + " ←") { title = step.formula }
+            else if step.formula.contains("=") { title = "\(step.symbol) = \(step.formula)" }
+            else { title = "\(step.symbol): \(step.formula)" }
         } else {
             title = name
         }
         let where_ = runName.map { " (run \($0))" } ?? (run.runs.count > 1 ? " (run \(run.runs[0].name))" : "")
-        return try table(heading: "\(title)   [\(name)\(where_)]", expression: expression, line: line, runName: runName)
+        return try table(heading: "\(name)\(where_): \(title)", expression: expression, line: line, runName: runName)
     }
 
     func computeTable(label: String, expression text: String, line: Int) throws -> String {
