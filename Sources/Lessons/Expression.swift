@@ -266,6 +266,18 @@ struct EvaluationContext<S: ReferenceScalar> {
             })
         case let .binary(op, lhs, rhs):
             return try combine(op, try evaluate(lhs), try evaluate(rhs))
+        case let .call("input", arguments):
+            // input(running_mean): the value given to the op, when an output shares its name.
+            guard arguments.count == 1, case let .reference(run, name, indices) = arguments[0] else {
+                throw ExpressionError("input() takes one name, e.g. input(running_mean)")
+            }
+            guard let entry = traces.first(where: { $0.name == (run ?? defaultRun) }) else { throw ExpressionError("there is no run \"\(run ?? defaultRun)\"") }
+            let whole: Values<S>
+            if let step = entry.trace.steps.first(where: { $0.name == name && $0.role == .input }) { whole = Values(shape: step.tensor.shape, items: step.tensor.values) }
+            else if let tensor = entry.input.tensor(name) { whole = Values(shape: tensor.shape, items: tensor.values.map { S($0) }) }
+            else { throw ExpressionError("run \(entry.name) has no input \"\(name)\"") }
+            guard let indices else { return whole }
+            return try select(whole, indices, label: "input(\(name))")
         case let .call(name, arguments):
             return try call(name, try arguments.map(evaluate))
         }

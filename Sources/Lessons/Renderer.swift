@@ -104,10 +104,10 @@ public struct LessonRenderer: Sendable {
                     out += "\n" + wrap(paragraph, indent: 0) + "\n"
                 }
             case let .formula(text, _):
-                out += "\n" + wrap(style("formula  ", .dim) + text, indent: 2, hanging: 11) + "\n"
+                out += "\n" + wrap(text, indent: 2, hanging: 11, prefix: style("formula  ", .dim)) + "\n"
             case let .numbers(text, line):
                 let filled = try fill(text, line: line, negativesInParentheses: true)
-                out += wrap(style("numbers  ", .dim) + filled, indent: 2, hanging: 11) + "\n"
+                out += wrap(filled, indent: 2, hanging: 11, prefix: style("numbers  ", .dim)) + "\n"
             case let .show(reference, line):
                 out += "\n" + (try showTable(reference, line: line))
             case let .compute(label, expression, line):
@@ -407,11 +407,12 @@ public struct LessonRenderer: Sendable {
     }
 
     /// Word-wraps to the width (escape sequences do not count).
-    func wrap(_ text: String, indent: Int, hanging: Int? = nil) -> String {
+    func wrap(_ text: String, indent: Int, hanging: Int? = nil, prefix: String = "") -> String {
         let width = options.width
         var lines: [String] = []
-        var current = String(repeating: " ", count: indent)
-        var currentWidth = indent
+        var current = String(repeating: " ", count: indent) + prefix
+        var currentWidth = indent + prefix.visibleWidth
+        let indent = currentWidth
         let continuation = String(repeating: " ", count: hanging ?? indent)
         for word in text.split(separator: " ", omittingEmptySubsequences: true) {
             let wordWidth = word.visibleWidth
