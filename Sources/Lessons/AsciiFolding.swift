@@ -22,8 +22,13 @@ extension String {
         if allSatisfy(\.isASCII) { return self }
         var out = ""
         out.reserveCapacity(count)
-        for character in self {
+        let characters = Array(self)
+        for (index, character) in characters.enumerated() {
             if character.isASCII { out.append(character) }
+            else if character == "√" {
+                // √(a + b) reads as sqrt(a + b); √a as sqrt a.
+                out += index + 1 < characters.count && characters[index + 1] != "(" ? "sqrt " : "sqrt"
+            }
             else if let spelling = asciiSpellings[character] { out += spelling }
             else if let base = character.unicodeScalars.first, base.isASCII {
                 // A letter with a combining mark: keep the letter, name common marks.

@@ -227,9 +227,12 @@ public enum LessonParser {
                         step.blocks.append(.show(item.trimmingSpaces, line: line))
                     }
                 case "compute":
-                    guard let equals = value.firstIndex(of: "=") else { throw fail(line, "compute needs \"label = expression\"") }
-                    let label = String(value[..<equals]).trimmingSpaces
-                    let expression = String(value[value.index(after: equals)...]).trimmingSpaces
+                    // The label may hold "="; the expression starts after the last " = ".
+                    guard let equals = value.components(separatedBy: " = ").dropLast().joined(separator: " = ").nonEmpty else {
+                        throw fail(line, "compute needs \"label = expression\"")
+                    }
+                    let label = equals.trimmingSpaces
+                    let expression = String(value.dropFirst(equals.count + 3)).trimmingSpaces
                     guard !label.isEmpty, !expression.isEmpty else { throw fail(line, "compute needs \"label = expression\"") }
                     step.blocks.append(.compute(label: label, expression: expression, line: line))
                 case "question":
@@ -339,6 +342,8 @@ extension StringProtocol {
         guard let first = first, first.isLetter || first == "_" else { return false }
         return allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
     }
+
+    var nonEmpty: String? { isEmpty ? nil : String(self) }
 
     var clipped: String { count > 40 ? String(prefix(40)) + "…" : String(self) }
 }

@@ -96,7 +96,9 @@ public struct LessonRenderer: Sendable {
     public func page(_ index: Int) throws -> String {
         let step = lesson.steps[index]
         var out = style(rule("Step \(index + 1)/\(lesson.steps.count): \(step.title)"), .bold) + "\n"
+        var previous: LessonStep.Block?
         for block in step.blocks {
+            defer { previous = block }
             switch block {
             case let .text(text, line):
                 let filled = try fill(text, line: line, negativesInParentheses: false)
@@ -106,6 +108,7 @@ public struct LessonRenderer: Sendable {
             case let .formula(text, _):
                 out += "\n" + wrap(text, indent: 2, hanging: 11, prefix: style("formula  ", .dim)) + "\n"
             case let .numbers(text, line):
+                if case .formula = previous {} else if case .numbers = previous {} else { out += "\n" }
                 let filled = try fill(text, line: line, negativesInParentheses: true)
                 out += wrap(filled, indent: 2, hanging: 11, prefix: style("numbers  ", .dim)) + "\n"
             case let .show(reference, line):
@@ -209,7 +212,8 @@ public struct LessonRenderer: Sendable {
         let title: String
         let exactTrace = try traceFor(runName, line: line)
         if let step = exactTrace.step(name) {
-            if step.formula.hasPrefix(step.symbol + " =") || step.formula.hasPrefix(step.symbol + " ←") { title = step.formula }
+            if step.formula == step.symbol { title = step.symbol }
+            else if step.formula.hasPrefix(step.symbol + " =") || step.formula.hasPrefix(step.symbol + " ←") { title = step.formula }
             else if step.formula.contains("=") { title = "\(step.symbol) = \(step.formula)" }
             else { title = "\(step.symbol): \(step.formula)" }
         } else {
@@ -349,7 +353,7 @@ public struct LessonRenderer: Sendable {
             }
         }
         if negativesInParentheses || !bracket {
-            items = items.map { $0.hasPrefix("-") ? "(\($0))" : $0 }
+            items = items.map { $0.hasPrefix("-") || ($0.contains("sqrt") && negativesInParentheses) ? "(\($0))" : $0 }
         }
         if items.count == 1 && (bracket || joiner != ", ") { return items[0] }
         let joined = items.joined(separator: joiner)
@@ -401,7 +405,7 @@ public struct LessonRenderer: Sendable {
 
     func rule(_ title: String, heavy: Bool = false) -> String {
         let bar: Character = options.unicode ? (heavy ? "═" : "─") : (heavy ? "=" : "-")
-        let head = "\(bar)\(bar) \(title) "
+        let head = "\(bar)\(bar) \(options.unicode ? title : title.asciiFolded) "
         let fill = max(2, options.width - head.count)
         return head + String(repeating: bar, count: fill)
     }
@@ -409,6 +413,8 @@ public struct LessonRenderer: Sendable {
     /// Word-wraps to the width (escape sequences do not count).
     func wrap(_ text: String, indent: Int, hanging: Int? = nil, prefix: String = "") -> String {
         let width = options.width
+        let text = options.unicode ? text : text.asciiFolded
+        let prefix = options.unicode ? prefix : prefix.asciiFolded
         var lines: [String] = []
         var current = String(repeating: " ", count: indent) + prefix
         var currentWidth = indent + prefix.visibleWidth

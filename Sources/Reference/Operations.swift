@@ -6,4 +6,5 @@ let registered: [any ReferenceOperation.Type] = [
     DropoutRegression.self,
     DropoutCommittee.self,
     DropoutBNShift.self,
+    NaiveVarianceOperation.self,
 ]
