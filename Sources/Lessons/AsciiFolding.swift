@@ -8,12 +8,16 @@ let asciiSpellings: [Character: String] = [
     "−": "-", "–": "-", "—": "--", "·": "*", "×": "x", "⊙": "(.)", "÷": "/",
     "≈": "~", "≠": "!=", "≤": "<=", "≥": ">=", "±": "+/-", "→": "->", "↦": "->", "←": "<-",
     "⇒": "=>", "∈": "in", "∞": "inf", "…": "...", "‖": "||", "⟨": "<", "⟩": ">",
-    "²": "^2", "³": "^3", "⁻": "^-", "¹": "^1", "½": "1/2", "₀": "_0", "₁": "_1",
+    "⁻": "^-", "½": "1/2", "₀": "_0", "₁": "_1",
     "₂": "_2", "ᵢ": "_i", "ⱼ": "_j", "ₖ": "_k", "ᵀ": "^T", "‘": "'", "’": "'",
     "“": "\"", "”": "\"", "•": "*", "─": "-", "═": "=", "│": "|", "▸": ">", "✓": "ok",
     "✗": "x", "𝔼": "E", "ℝ": "R", "x̂": "xhat", "ŷ": "yhat", "ĥ": "hhat", "ẑ": "zhat",
     "ŵ": "what", "w̃": "wtilde", "ỹ": "ytilde", "x̄": "xbar", "ȳ": "ybar", "σ̂": "sigmahat", "μ̂": "muhat",
     "é": "e", "è": "e", "ö": "o", "ü": "u", "ä": "a",
+]
+
+let superscriptDigits: [Character: String] = [
+    "⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8", "⁹": "9",
 ]
 
 extension String {
@@ -25,6 +29,11 @@ extension String {
         let characters = Array(self)
         for (index, character) in characters.enumerated() {
             if character.isASCII { out.append(character) }
+            else if let digit = superscriptDigits[character] {
+                // x² → x^2, 10¹⁶ → 10^16
+                if index == 0 || superscriptDigits[characters[index - 1]] == nil && characters[index - 1] != "⁻" { out += "^" }
+                out += digit
+            }
             else if character == "√" {
                 // √(a + b) reads as sqrt(a + b); √a as sqrt a.
                 out += index + 1 < characters.count && characters[index + 1] != "(" ? "sqrt " : "sqrt"

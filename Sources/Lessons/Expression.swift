@@ -221,6 +221,9 @@ struct EvaluationContext<S: ReferenceScalar> {
     /// Runs by name, the main run first.
     var traces: [(name: String, trace: Trace<S>, input: CaseInput)]
     var defaultRun: String
+    /// `f64(…)` and `f32(…)`: the same expression evaluated in that precision,
+    /// its (finite, hence dyadic) results brought back exactly.
+    var precisions: [String: @Sendable (Expression) throws -> (shape: [Int], items: [Rational])] = [:]
 
     func lookup(run: String?, name: String) throws -> Values<S> {
         let runName = run ?? defaultRun
@@ -278,6 +281,11 @@ struct EvaluationContext<S: ReferenceScalar> {
             else { throw ExpressionError("run \(entry.name) has no input \"\(name)\"") }
             guard let indices else { return whole }
             return try select(whole, indices, label: "input(\(name))")
+        case let .call(name, arguments) where name == "f64" || name == "f32":
+            guard arguments.count == 1 else { throw ExpressionError("\(name)() takes one expression") }
+            guard let evaluator = precisions[name] else { throw ExpressionError("\(name)() is not available here (does a run target \(name)?)") }
+            let result = try evaluator(arguments[0])
+            return Values(shape: result.shape, items: result.items.map { S($0) })
         case let .call(name, arguments):
             return try call(name, try arguments.map(evaluate))
         }
@@ -391,7 +399,7 @@ struct EvaluationContext<S: ReferenceScalar> {
             for _ in 0..<n { result = result * S(2) }
             return Values(scalar: result)
         default:
-            throw ExpressionError("unknown function \(name)() (known: sum, count, mean, norm2, dot, max, min, abs, sqrt, all, any, pow2)")
+            throw ExpressionError("unknown function \(name)() (known: sum, count, mean, norm2, dot, max, min, abs, sqrt, all, any, pow2, input, f64, f32)")
         }
     }
 }

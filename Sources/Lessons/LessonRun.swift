@@ -65,7 +65,23 @@ public struct LessonRun: Sendable {
         return EvaluationContext(traces: traces, defaultRun: first.name)
     }
 
-    var exactContext: EvaluationContext<Surd> { context { $0.exact }! }
+    var exactContext: EvaluationContext<Surd> {
+        var context = context { $0.exact }!
+        let double = doubleContext
+        context.precisions["f64"] = { expression in try LessonRun.lift(try double.evaluate(expression), "f64") }
+        if let float = floatContext {
+            context.precisions["f32"] = { expression in try LessonRun.lift(try float.evaluate(expression), "f32") }
+        }
+        return context
+    }
+
+    static func lift<F: ReferenceScalar>(_ values: Values<F>, _ name: String) throws -> (shape: [Int], items: [Rational]) {
+        let items = try values.items.map { item -> Rational in
+            guard let value = item.exactValue?.rationalValue else { throw ExpressionError("the \(name) value \(item) is not finite") }
+            return value
+        }
+        return (values.shape, items)
+    }
     var doubleContext: EvaluationContext<Double> { context { $0.f64 }! }
     /// Float32 values exist only for runs that target f32.
     var floatContext: EvaluationContext<Float>? { context { $0.f32 } }

@@ -257,10 +257,10 @@ public struct LessonRenderer: Sendable {
             if showExact { row.append(value.description) }
             if showFloats {
                 let d = double.items[index]
-                row += [formatDouble(d), ulpText(RoundingError<Double>(rounded: d, exact: value))]
+                row += [formatDouble(d), ulpText(d, exact: value)]
                 if let float {
                     let f = float.items[index]
-                    row += [formatFloat(f), ulpText(RoundingError<Float>(rounded: f, exact: value))]
+                    row += [formatFloat(f), ulpText(f, exact: value)]
                 }
             }
             rows.append(row)
@@ -289,11 +289,17 @@ public struct LessonRenderer: Sendable {
         return "[" + parts.reversed().map(String.init).joined(separator: ",") + "]"
     }
 
-    private func ulpText<F>(_ error: RoundingError<F>) -> String {
-        guard let ulps = error.ulps else { return "not finite" }
-        if ulps.isZero { return "0" }
-        let text = ulps.decimalString(significantDigits: 2)
-        return (ulps.signum > 0 ? "+" : "") + text + " ulp"
+    /// The float's error in units of the last place of the correctly rounded
+    /// exact value (so a float 0 for a non-zero value reads sensibly).
+    private func ulpText<F: BinaryFloatingPoint>(_ value: F, exact: Surd) -> String
+    where F.RawSignificand: FixedWidthInteger, F.RawExponent: FixedWidthInteger {
+        guard value.isFinite, let float = try? Rational(exactly: Double(value)) else { return "not finite" }
+        let difference = Surd(float) - exact
+        if difference.isZero { return "0" }
+        let nearest = exact.rounded(to: F.self)
+        guard nearest.isFinite, let unit = try? Rational(exactly: Double(unitInLastPlace(of: nearest))) else { return "overflow" }
+        let ulps = difference.scaled(by: try! unit.reciprocal())
+        return (ulps.signum > 0 ? "+" : "") + ulps.decimalString(significantDigits: 2) + " ulp"
     }
 
     // MARK: Templates
