@@ -7,4 +7,8 @@ let registered: [any ReferenceOperation.Type] = [
     DropoutCommittee.self,
     DropoutBNShift.self,
     NaiveVarianceOperation.self,
+    BiasVarianceOperation.self,
+    BiasVarianceSweep.self,
+    BaggingOperation.self,
+    CrossValidation.self,
 ]

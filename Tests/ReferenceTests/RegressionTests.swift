@@ -127,3 +127,77 @@ final class RegressionTests: XCTestCase {
         XCTAssertEqual(noInt.params.first { $0.name == "r_squared_form" }?.value.description, "uncentred")
     }
 }
+
+/// Ridge identities over random cases, and bad input.
+final class RidgeIdentityTests: XCTestCase {
+    func randomCase(_ generator: inout SplitMix64, n: Int, p: Int, alpha: String, intercept: Bool) -> CaseInput {
+        let x = Tensor(shape: [n, p], values: (0..<(n * p)).map { _ in generator.rational(bits: 5) })
+        let y = Tensor(vector: (0..<n).map { _ in generator.rational(bits: 5) })
+        let w0 = Tensor(vector: (0..<(p + (intercept ? 1 : 0))).map { _ in generator.rational(bits: 4) })
+        return CaseInput(op: "ridge", params: [("alpha", alpha), ("intercept", intercept ? "true" : "false"), ("sigma2", "3/2"), ("eta", "1/8")],
+                         inputs: [("X", x), ("y", y), ("w0", w0)])
+    }
+
+    func testChecksAreExactlyZeroOverRandomCases() throws {
+        var generator = SplitMix64(seed: 99)
+        for trial in 0..<60 {
+            let n = Int(generator.next() % 5) + 1, p = Int(generator.next() % 3) + 1
+            let alpha = ["0", "1/3", "2"][trial % 3], intercept = trial % 2 == 0
+            let trace = try Ridge.run(randomCase(&generator, n: n, p: p, alpha: alpha, intercept: intercept), as: Surd.self)
+            for step in trace.steps(.check) {
+                XCTAssertTrue(step.tensor.values.allSatisfy(\.isZero), "trial \(trial): \(step.name) = \(step.tensor.values)")
+            }
+            if alpha != "0" { XCTAssertNotNil(trace["map_check"], "trial \(trial)") }
+            XCTAssertNotNil(trace["sgd_check"])
+        }
+    }
+
+    func testRidgeSolvesThePenalisedNormalEquationsAndShrinks() throws {
+        var generator = SplitMix64(seed: 3)
+        for _ in 0..<20 {
+            let input = randomCase(&generator, n: 6, p: 2, alpha: "0", intercept: false)
+            var norms: [Surd] = []
+            for alpha in ["0", "1", "10", "100"] {
+                var copy = input
+                copy.setParam("alpha", alpha)
+                let w = try Ridge.run(copy, as: Surd.self)["w"]!.values
+                norms.append(w.reduce(Surd.zero) { $0 + $1 * $1 })
+            }
+            for i in 0..<3 { XCTAssertGreaterThanOrEqual(norms[i], norms[i + 1]) }
+        }
+    }
+
+    func testInterceptIsNotDecayedUnlessAsked() throws {
+        // y = 10 everywhere, X = 0: with no decay on the intercept, b = 10 for any α.
+        let input = CaseInput(op: "ridge", params: [("alpha", "5"), ("intercept", "true")],
+                              inputs: [("X", Tensor(shape: [3, 1], values: [0, 0, 0])), ("y", Tensor(vector: [10, 10, 10]))])
+        XCTAssertEqual(try Ridge.run(input, as: Surd.self)["w"]?.values, [Surd(10), .zero])
+        var decayed = input
+        decayed.setParam("decay_intercept", "true")
+        // (3 + 5)b = 30.
+        XCTAssertEqual(try Ridge.run(decayed, as: Surd.self)["w"]?.values, [Surd(try Rational(30, 8)), .zero])
+    }
+
+    func testDoubleRunTakesTheSameStepsOnWellConditionedData() throws {
+        var generator = SplitMix64(seed: 17)
+        for _ in 0..<20 {
+            let input = randomCase(&generator, n: 8, p: 3, alpha: "1/2", intercept: true)
+            let exact = try Ridge.run(input, as: Surd.self), double = try Ridge.run(input, as: Double.self)
+            XCTAssertEqual(exact.steps.map(\.name), double.steps.map(\.name))
+            for (e, d) in zip(exact["w"]!.values, double["w"]!.values) {
+                XCTAssertEqual(d, e.rounded(to: Double.self), accuracy: 1e-9 * max(1, abs(d)))
+            }
+        }
+    }
+
+    func testBadInput() {
+        func message(_ input: CaseInput) -> String {
+            do { _ = try Ridge.run(input, as: Surd.self); return "" } catch { return "\(error)" }
+        }
+        let x = Tensor(shape: [2, 1], values: [Rational(1), Rational(2)])
+        XCTAssertTrue(message(CaseInput(op: "ridge", params: [("alpha", "-1")], inputs: [("X", x), ("y", Tensor(vector: [1, 2]))])).contains("alpha = -1 must be ≥ 0"))
+        XCTAssertTrue(message(CaseInput(op: "ridge", inputs: [("X", x), ("y", Tensor(vector: [1]))])).contains("y has 1 values but X has 2 rows"))
+        XCTAssertTrue(message(CaseInput(op: "ridge", inputs: [("X", Tensor(vector: [1, 2])), ("y", Tensor(vector: [1, 2]))])).contains("must be a matrix"))
+        XCTAssertTrue(message(CaseInput(op: "ridge", params: [("intercept", "maybe")], inputs: [("X", x), ("y", Tensor(vector: [1, 2]))])).contains("intercept = \"maybe\" must be true or false"))
+    }
+}
