@@ -2,7 +2,7 @@
 /// `NO_COLOR` and terminals without Unicode.
 let asciiSpellings: [Character: String] = [
     "μ": "mu", "σ": "sigma", "Σ": "sum", "ε": "eps", "γ": "gamma", "β": "beta",
-    "α": "alpha", "λ": "lambda", "ℓ": "l", "∂": "d", "√": "sqrt", "∇": "grad",
+    "α": "alpha", "λ": "lambda", "ℓ": "l", "∂": "d", "√": "sqrt", "∇": "grad_",
     "δ": "delta", "Δ": "Delta", "θ": "theta", "ω": "omega", "Ω": "Omega", "τ": "tau",
     "π": "pi", "ρ": "rho", "η": "eta", "ξ": "xi", "χ": "chi", "ν": "nu", "κ": "kappa",
     "−": "-", "–": "-", "—": "--", "·": "*", "×": "x", "⊙": "(.)", "÷": "/",
@@ -27,7 +27,17 @@ extension String {
         var out = ""
         out.reserveCapacity(count)
         let characters = Array(self)
+        // Spelled-out Greek words get a space from neighbouring letters: ηα → "eta alpha".
+        var afterWord = false
         for (index, character) in characters.enumerated() {
+            if let spelling = asciiSpellings[character], spelling.count >= 2, spelling.allSatisfy(\.isLetter) {
+                if let last = out.last, last.isLetter { out += " " }
+                out += spelling
+                afterWord = true
+                continue
+            }
+            if afterWord, character.isLetter { out += " " }
+            afterWord = false
             if character.isASCII { out.append(character) }
             else if let digit = superscriptDigits[character] {
                 // x² → x^2, 10¹⁶ → 10^16

@@ -296,6 +296,8 @@ public struct LessonRenderer: Sendable {
         guard value.isFinite, let float = try? Rational(exactly: Double(value)) else { return "not finite" }
         let difference = Surd(float) - exact
         if difference.isZero { return "0" }
+        // An exact zero has no scale of its own: give the absolute error.
+        if exact.isZero { return "abs " + difference.decimalString(significantDigits: 2) }
         let nearest = exact.rounded(to: F.self)
         guard nearest.isFinite, let unit = try? Rational(exactly: Double(unitInLastPlace(of: nearest))) else { return "overflow" }
         let ulps = difference.scaled(by: try! unit.reciprocal())
