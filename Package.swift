@@ -35,6 +35,8 @@ let package = Package(
         ),
         // JSON with ordered keys and a deterministic writer, for traces and vectors.
         .target(name: "OrderedJSON"),
+        // Lesson files → steps: the format, the registry, the stepping engine, plain-text rendering.
+        .target(name: "Lessons", dependencies: ["Reference", "Exact"]),
         .executableTarget(
             name: "normlab",
             dependencies: [
@@ -44,6 +46,7 @@ let package = Package(
                 "OrderedJSON",
                 "Kernels",
                 "SplitMix",
+                "Lessons",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -54,5 +57,6 @@ let package = Package(
         .testTarget(name: "VectorsTests", dependencies: ["Vectors", "TestSupport"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),
         .testTarget(name: "CLITests"),
+        .testTarget(name: "LessonsTests", dependencies: ["Lessons", "TestSupport"]),
     ]
 )

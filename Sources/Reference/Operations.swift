@@ -7,6 +7,7 @@ let registered: [any ReferenceOperation.Type] = [
     DropoutRegression.self,
     DropoutCommittee.self,
     DropoutBNShift.self,
+    NaiveVarianceOperation.self,
     BiasVarianceOperation.self,
     BiasVarianceSweep.self,
     BaggingOperation.self,

@@ -15,7 +15,8 @@ struct NormLab: ParsableCommand {
         commandName: "normlab",
         abstract: "Exact reference, golden vectors and lessons for batch norm, dropout and bias–variance.",
         version: NormLabVersion.current,
-        subcommands: [ExactCommand.self, TraceCommand.self, VectorsCommand.self, BenchCommand.self]
+        subcommands: [LessonCommand.self, ExactCommand.self, TraceCommand.self, VectorsCommand.self, BenchCommand.self],
+        defaultSubcommand: LessonCommand.self
     )
 
     static func main() {
