@@ -1,5 +1,12 @@
 /// The registry of reference operations. Add an operation here to make it
 /// available to `normlab trace`, the vectors and the lessons.
 let registered: [any ReferenceOperation.Type] = [
+    StandardizeOperation.self,
     BatchNormOperation.self,
+    LayerNormOperation.self,
+    GroupNormOperation.self,
+    InstanceNormOperation.self,
+    RunningStatsOperation.self,
+    BatchNormFoldOperation.self,
+    BatchNormFactsOperation.self,
 ]

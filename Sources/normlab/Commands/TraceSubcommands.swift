@@ -2,5 +2,12 @@ import ArgumentParser
 
 /// The `trace` verbs, one per reference operation.
 let traceSubcommands: [ParsableCommand.Type] = [
+    StandardizeTrace.self,
     BatchNormTrace.self,
+    LayerNormTrace.self,
+    GroupNormTrace.self,
+    InstanceNormTrace.self,
+    RunningStatsTrace.self,
+    BatchNormFoldTrace.self,
+    BatchNormFactsTrace.self,
 ]
