@@ -1,6 +1,7 @@
 /// The registry of reference operations. Add an operation here to make it
 /// available to `normlab trace`, the vectors and the lessons.
 let registered: [any ReferenceOperation.Type] = [
+    StandardizeOperation.self,
     BatchNormOperation.self,
     Ridge.self,
     Dropout.self,
@@ -12,4 +13,10 @@ let registered: [any ReferenceOperation.Type] = [
     BiasVarianceSweep.self,
     BaggingOperation.self,
     CrossValidation.self,
+    LayerNormOperation.self,
+    GroupNormOperation.self,
+    InstanceNormOperation.self,
+    RunningStatsOperation.self,
+    BatchNormFoldOperation.self,
+    BatchNormFactsOperation.self,
 ]

@@ -2,6 +2,7 @@ import ArgumentParser
 
 /// The `trace` verbs, one per reference operation.
 let traceSubcommands: [ParsableCommand.Type] = [
+    StandardizeTrace.self,
     BatchNormTrace.self,
     DropoutTraceCommand.self,
     DropoutRegressionTraceCommand.self,
@@ -12,4 +13,10 @@ let traceSubcommands: [ParsableCommand.Type] = [
     BiasVarianceSweepTraceCommand.self,
     BaggingTraceCommand.self,
     CrossValidationTraceCommand.self,
+    LayerNormTrace.self,
+    GroupNormTrace.self,
+    InstanceNormTrace.self,
+    RunningStatsTrace.self,
+    BatchNormFoldTrace.self,
+    BatchNormFactsTrace.self,
 ]
