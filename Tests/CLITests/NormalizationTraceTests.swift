@@ -31,9 +31,12 @@ final class NormalizationTraceTests: XCTestCase {
     }
 
     func testFlagsOverrideAndConventionsApply() throws {
-        let result = try CLITests.run(["trace", "running-stats", "--batches", "1,3,2,6", "--shape", "2,2,1", "--convention", "keras", "--json"])
+        // Keras decays the old value: with momentum 3/4 (a dyadic value, exact in f64),
+        // batch means 2 and 4 give RM = ¾·(¼·2) + ¼·4 = 11/8.
+        let result = try CLITests.run(["trace", "running-stats", "--batches", "1,3,2,6", "--shape", "2,2,1", "--convention", "keras",
+                                       "--momentum", "0.75", "--json"])
         XCTAssertEqual(result.status, 0, result.standardError)
-        XCTAssertTrue(result.standardOutput.contains("\"299/5000\""), "keras running mean 0.0598") // 0.0598 = 299/5000
+        XCTAssertTrue(result.standardOutput.contains("\"11/8\""), "keras running mean 11/8")
         let eval = try CLITests.run(["trace", "batchnorm", "--x", "1,2,3,4", "--shape", "2,2", "--mode", "eval", "--running-var", "4,1", "--eps", "0", "--json"])
         XCTAssertEqual(eval.status, 0, eval.standardError)
         XCTAssertTrue(eval.standardOutput.contains("\"y_folded_minus_unfolded\""))
