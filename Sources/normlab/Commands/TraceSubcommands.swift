@@ -4,6 +4,12 @@ import ArgumentParser
 let traceSubcommands: [ParsableCommand.Type] = [
     StandardizeTrace.self,
     BatchNormTrace.self,
+    LayerNormTrace.self,
+    GroupNormTrace.self,
+    InstanceNormTrace.self,
+    RunningStatsTrace.self,
+    BatchNormFoldTrace.self,
+    BatchNormFactsTrace.self,
     DropoutTraceCommand.self,
     DropoutRegressionTraceCommand.self,
     DropoutCommitteeTraceCommand.self,
@@ -13,10 +19,4 @@ let traceSubcommands: [ParsableCommand.Type] = [
     BiasVarianceSweepTraceCommand.self,
     BaggingTraceCommand.self,
     CrossValidationTraceCommand.self,
-    LayerNormTrace.self,
-    GroupNormTrace.self,
-    InstanceNormTrace.self,
-    RunningStatsTrace.self,
-    BatchNormFoldTrace.self,
-    BatchNormFactsTrace.self,
 ]
