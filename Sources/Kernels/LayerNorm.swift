@@ -96,16 +96,16 @@ public enum LayerNorm {
         try saved._validate(rows)
         let D = features, blocks = (rows + _rowBlock - 1) / _rowBlock
         let Dp = (D + 7) & ~7
-        // Per block: column partials Σdy (first Dp) and Σdy·x̂ (next Dp).
-        let part = UnsafeMutablePointer<Double>.allocate(capacity: blocks * 2 * Dp)
-        part.initialize(repeating: 0, count: blocks * 2 * Dp)
+        // Per block: column partials Σdy and Σdy·x̂, each as a TwoSum pair (sum, error).
+        let part = UnsafeMutablePointer<Double>.allocate(capacity: blocks * 4 * Dp)
+        part.initialize(repeating: 0, count: blocks * 4 * Dp)
         defer { part.deallocate() }
         let pp = _SendPtr(part)
         let src = _XhatSource(source._buffer.baseAddress!, fromX: source._fromX)
         let dyp = dy.baseAddress!, gp = gamma.baseAddress!, dxp = _SendPtr(dx.baseAddress!)
         _parallelFor(blocks, threads: threads) { r in
             for b in r {
-                let colB = pp.p + b * 2 * Dp, colG = colB + Dp
+                let colB = pp.p + b * 4 * Dp, colG = colB + 2 * Dp
                 for row in (b * _rowBlock)..<min(rows, (b + 1) * _rowBlock) {
                     let o = row * D
                     let mean = saved._mean(row), iv = saved.invstd[row]._double
@@ -119,9 +119,9 @@ public enum LayerNorm {
         while j < Dp {
             var sB = SIMD8<Double>(), cB = SIMD8<Double>(), sG = SIMD8<Double>(), cG = SIMD8<Double>()
             for b in 0..<blocks {
-                let colB = part + b * 2 * Dp
-                _twoSumAcc(&sB, &cB, _load8(UnsafePointer(colB + j)))
-                _twoSumAcc(&sG, &cG, _load8(UnsafePointer(colB + Dp + j)))
+                let colB = UnsafePointer(part + b * 4 * Dp), colG = colB + 2 * Dp
+                _twoSumAcc(&sB, &cB, _load8(colB + j)); cB += _load8(colB + Dp + j)
+                _twoSumAcc(&sG, &cG, _load8(colG + j)); cG += _load8(colG + Dp + j)
             }
             for l in 0..<8 where j + l < D {
                 dbeta[j + l] = T(_rounding: sB[l] + cB[l])
@@ -130,6 +130,23 @@ public enum LayerNorm {
             j += 8
         }
     }
+}
+
+/// Adds 8 lanes to a column partial stored as sums at `col[i]` and TwoSum errors at
+/// `col[Dp + i]` (Dp = D rounded up to 8).
+@inlinable @inline(__always)
+func _colAdd(_ col: UnsafeMutablePointer<Double>, _ i: Int, _ D: Int, _ v: SIMD8<Double>) {
+    let e = col + ((D + 7) & ~7)
+    var s = _load8(UnsafePointer(col + i)), c = _load8(UnsafePointer(e + i))
+    _twoSumAcc(&s, &c, v)
+    _store8(s, col + i); _store8(c, e + i)
+}
+
+@inlinable @inline(__always)
+func _colAddScalar(_ col: UnsafeMutablePointer<Double>, _ i: Int, _ D: Int, _ v: Double) {
+    let e = col + ((D + 7) & ~7)
+    let t = DoubleWord.twoSum(col[i], v)
+    col[i] = t.hi; e[i] += t.lo
 }
 
 /// One row of the layer-norm backward pass; adds the row's dy and dy·x̂ to the
@@ -155,8 +172,8 @@ func _lnRowBackward<T: KernelScalar>(
         } else {
             s1 += g * d; s2 += g * dt
         }
-        _store8(_load8(UnsafePointer(colB + i)) + d, colB + i)
-        _store8(_load8(UnsafePointer(colG + i)) + dt, colG + i)
+        _colAdd(colB, i, D, d)
+        _colAdd(colG, i, D, dt)
         i &+= 8
     }
     while i < D {
@@ -164,7 +181,7 @@ func _lnRowBackward<T: KernelScalar>(
         let t = src.fromX ? ((src.p[i]._double - mean.hi) - mean.lo) * invstd : src.p[i]._double
         let g = gamma[i]._double
         t1 = t1.adding(g * d); t2 = t2.adding(g * d * t)
-        colB[i] += d; colG[i] += d * t
+        _colAddScalar(colB, i, D, d); _colAddScalar(colG, i, D, d * t)
         i &+= 1
     }
     let S1 = DoubleWord.merging(s1, c1).adding(t1).hi, S2 = DoubleWord.merging(s2, c2).adding(t2).hi
