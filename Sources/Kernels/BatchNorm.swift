@@ -104,27 +104,15 @@ public enum BatchNorm {
                     table.stats[c] = _Stats(sum: acc.total, m: m, centred: { mean in
                         var a2 = _Acc()
                         for i in 0..<n { _runCentredSquares(xp + (i * C + c) * hw, hw, mean, &a2) }
-                        return a2.total
+                        return _centredTotal(T.self, a2.total, mean, m)
                     }, eps: eps)
                 }
             }
         case let .nc(n, _):
-            let chunks = C / 8, items = chunks + C % 8
-            _parallelFor(items, threads: threads) { r in
-                for item in r {
-                    if item < chunks {
-                        _ncChunkStats(xp, n, C, item * 8, eps, table.stats)
-                    } else {
-                        let c = chunks * 8 + (item - chunks)
-                        var acc = _Acc()
-                        for i in 0..<n { _runSum(xp + i * C + c, 1, &acc) }
-                        table.stats[c] = _Stats(sum: acc.total, m: m, centred: { mean in
-                            var a2 = _Acc()
-                            for i in 0..<n { _runCentredSquares(xp + i * C + c, 1, mean, &a2) }
-                            return a2.total
-                        }, eps: eps)
-                    }
-                }
+            let yb = _SendPtr(y.baseAddress!), xhb = xhat.map { _SendPtr($0.baseAddress!) }
+            let gp = gamma.baseAddress!, bp = beta.baseAddress!
+            _ncRanges(C, threads: threads) { c0, w in
+                _ncBlockForward(xp, yb.p, xhb?.p, n, C, c0, w, eps, gp, bp, table.stats)
             }
         }
         if let g = table.zeroVarianceGroup() { throw .zeroVariance(group: g) }
@@ -144,8 +132,8 @@ public enum BatchNorm {
                     }
                 }
             }
-        case let .nc(n, _):
-            _ncNormalize(xp, yp.p, xhp?.p, n, C, table.stats, gp, bp, threads: threads)
+        case .nc:
+            break   // normalized together with the statistics, block by block
         }
 
         if let rm = runningMean, let rv = runningVariance {
@@ -222,30 +210,8 @@ public enum BatchNorm {
                     }
                 }
             case let .nc(n, _):
-                let chunks = C / 8, items = chunks + C % 8
-                _parallelFor(items, threads: threads) { r in
-                    for item in r {
-                        if item < chunks {
-                            _ncChunkBackward(dyp, src, dxp.p, n, C, item * 8, mp.p, ivp, gp, dgp.p, dbp.p)
-                        } else {
-                            let c = chunks * 8 + (item - chunks)
-                            var a1 = _Acc(), a2 = _Acc()
-                            let mean = mp.p[c], iv = ivp[c]
-                            for i in 0..<n {
-                                let o = i * C + c
-                                _runBackwardSums(dyp + o, _XhatSource(src.p + o, fromX: src.fromX), 1, mean, iv, &a1, &a2)
-                            }
-                            let s1 = a1.total.hi, s2 = a2.total.hi
-                            dbp.p[c] = T(_rounding: s1)
-                            dgp.p[c] = T(_rounding: s2)
-                            let p = gp[c]._double * iv
-                            let q = p * (s1 / md), rr = p * (s2 / md)
-                            for i in 0..<n {
-                                let o = i * C + c
-                                _runBackwardApply(dyp + o, _XhatSource(src.p + o, fromX: src.fromX), dxp.p + o, 1, mean, iv, p, q, rr)
-                            }
-                        }
-                    }
+                _ncRanges(C, threads: threads) { c0, w in
+                    _ncBlockBackward(dyp, src, dxp.p, n, C, c0, w, mp.p, ivp, gp, dgp.p, dbp.p)
                 }
             }
         }
@@ -323,109 +289,189 @@ func _affineVec<T: KernelScalar>(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointe
     while i < len { y[i] = x[i] * a[i] + b[i]; i &+= 1 }
 }
 
-// MARK: - (N, C) layout: 8 channels per SIMD vector, rows walked with stride C.
+// MARK: - (N, C) layout: each worker owns a contiguous range of channels and
+// streams every row's segment of that range, three times (Σx, Σ(x−μ)², output).
+//
+// Column blocks small enough for L2 do not help here: with a power-of-two row
+// stride every row of a block maps to the same few cache sets, so the block is
+// evicted anyway; sequential streams let the hardware prefetchers work instead.
+// The per-channel accumulators live in small arrays (L1). Ranges start at a
+// multiple of 8 channels and the last C mod 8 channels always take the scalar
+// path, so every channel is computed the same way whatever the thread count.
 
-/// Statistics of channels c0..<c0+8 of an (N, C) input.
+/// Runs `body(c0, width)` over the worker ranges of an (N, C) input.
 @inlinable
-func _ncChunkStats<T: KernelScalar>(_ x: UnsafePointer<T>, _ n: Int, _ C: Int, _ c0: Int, _ eps: Double,
-                                    _ out: UnsafeMutablePointer<_Stats>) {
-    var s = SIMD8<Double>(), cc = SIMD8<Double>()
-    var p = x + c0
-    if T._needsCompensation {
-        for _ in 0..<n { _twoSumAcc(&s, &cc, T._widen8(p)); p += C }
-    } else {
-        for _ in 0..<n { s += T._widen8(p); p += C }
-    }
-    var mh = SIMD8<Double>(), ml = SIMD8<Double>()
-    for l in 0..<8 {
-        let mean = DoubleWord.twoSum(s[l], cc[l]).divided(by: Double(n))
-        mh[l] = mean.hi; ml[l] = mean.lo
-    }
-    s = SIMD8<Double>(); cc = SIMD8<Double>()
-    p = x + c0
-    if T._needsCompensation {
-        for _ in 0..<n { let d = (T._widen8(p) - mh) - ml; _twoSumAcc(&s, &cc, d * d); p += C }
-    } else {
-        for _ in 0..<n { let d = (T._widen8(p) - mh) - ml; s += d * d; p += C }
-    }
-    for l in 0..<8 {
-        let variance = DoubleWord.twoSum(s[l], cc[l]).divided(by: Double(n))
-        let v = variance.adding(eps)
-        out[c0 + l] = _Stats(mean: DoubleWord(mh[l], ml[l]), variance: variance,
-                             invstd: v.hi > 0 ? v.reciprocalSquareRoot() : .infinity)
+func _ncRanges(_ C: Int, threads: Int, _ body: (Int, Int) -> Void) {
+    let chunks = C / 8
+    if chunks == 0 { body(0, C); return }
+    _parallelFor(chunks, threads: threads) { r in
+        let c0 = r.lowerBound * 8
+        let w = r.count * 8 + (r.upperBound == chunks ? C % 8 : 0)
+        body(c0, w)
     }
 }
 
-/// y (and x̂) for an (N, C) input, rows split across workers.
+/// Statistics, x̂ and y for channels c0..<c0+W of an (N, C) input.
 @inlinable
-func _ncNormalize<T: KernelScalar>(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ xhat: UnsafeMutablePointer<T>?,
-                                   _ n: Int, _ C: Int, _ stats: UnsafeMutablePointer<_Stats>,
-                                   _ gamma: UnsafePointer<T>, _ beta: UnsafePointer<T>, threads: Int) {
-    // Per-channel constants laid out for vector loads.
-    let k = UnsafeMutablePointer<Double>.allocate(capacity: 3 * C)
-    defer { k.deallocate() }
-    for c in 0..<C { k[c] = stats[c].mean.hi; k[C + c] = stats[c].mean.lo; k[2 * C + c] = stats[c].invstd }
-    let kp = _SendPtr(k), yp = _SendPtr(y), xhp = xhat.map { _SendPtr($0) }
-    let full = C & ~7
-    _parallelFor(n, threads: threads) { r in
-        let mhp = kp.p, mlp = kp.p + C, ivp = kp.p + 2 * C
-        for i in r {
-            let xr = x + i * C, yr = yp.p + i * C, xhr = xhp.map { $0.p + i * C }
-            var c = 0
-            while c < full {
-                let t = T._narrow8(((T._widen8(xr + c) - _load8(UnsafePointer(mhp + c))) - _load8(UnsafePointer(mlp + c)))
-                                   * _load8(UnsafePointer(ivp + c)))
-                if let xh = xhr { _store8(t, xh + c) }
-                _store8(t * _load8(gamma + c) + _load8(beta + c), yr + c)
-                c &+= 8
+func _ncBlockForward<T: KernelScalar>(
+    _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ xhat: UnsafeMutablePointer<T>?,
+    _ n: Int, _ C: Int, _ c0: Int, _ W: Int, _ eps: Double,
+    _ gamma: UnsafePointer<T>, _ beta: UnsafePointer<T>, _ out: UnsafeMutablePointer<_Stats>
+) {
+    let W8 = W & ~7, Wp = (W + 7) & ~7
+    let buf = UnsafeMutablePointer<Double>.allocate(capacity: 5 * Wp)
+    defer { buf.deallocate() }
+    let s = buf, c = buf + Wp, mh = buf + 2 * Wp, ml = buf + 3 * Wp, iv = buf + 4 * Wp
+    s.initialize(repeating: 0, count: 2 * Wp)
+    let comp = T._needsCompensation
+    // Pass 1: Σx per channel.
+    for i in 0..<n {
+        let p = x + i * C + c0
+        var j = 0
+        if comp {
+            while j < W8 {
+                var a = _load8(UnsafePointer(s + j)), e = _load8(UnsafePointer(c + j))
+                _twoSumAcc(&a, &e, T._widen8(p + j))
+                _store8(a, s + j); _store8(e, c + j)
+                j &+= 8
             }
-            while c < C {
-                let t = T(_rounding: ((xr[c]._double - mhp[c]) - mlp[c]) * ivp[c])
-                xhr?[c] = t
-                yr[c] = t * gamma[c] + beta[c]
-                c &+= 1
+        } else {
+            while j < W8 { _store8(_load8(UnsafePointer(s + j)) + T._widen8(p + j), s + j); j &+= 8 }
+        }
+        while j < W { let t = DoubleWord.twoSum(s[j], p[j]._double); s[j] = t.hi; c[j] += t.lo; j &+= 1 }
+    }
+    for j in 0..<W {
+        let mean = DoubleWord.twoSum(s[j], c[j]).divided(by: Double(n))
+        mh[j] = mean.hi; ml[j] = mean.lo
+    }
+    s.update(repeating: 0, count: 2 * Wp)
+    // Pass 2: Σ((x − μ_hi) − μ_lo)² per channel.
+    for i in 0..<n {
+        let p = x + i * C + c0
+        var j = 0
+        if comp {
+            while j < W8 {
+                let d = (T._widen8(p + j) - _load8(UnsafePointer(mh + j))) - _load8(UnsafePointer(ml + j))
+                var a = _load8(UnsafePointer(s + j)), e = _load8(UnsafePointer(c + j))
+                _twoSumAcc(&a, &e, d * d)
+                _store8(a, s + j); _store8(e, c + j)
+                j &+= 8
             }
+        } else {
+            while j < W8 {
+                let d = T._widen8(p + j) - _load8(UnsafePointer(mh + j))
+                _store8(_load8(UnsafePointer(s + j)) + d * d, s + j)
+                j &+= 8
+            }
+        }
+        while j < W {
+            let d = comp ? (p[j]._double - mh[j]) - ml[j] : p[j]._double - mh[j]
+            let t = DoubleWord.twoSum(s[j], d * d); s[j] = t.hi; c[j] += t.lo
+            j &+= 1
+        }
+    }
+    var zero = false
+    for j in 0..<W {
+        let sq = _centredTotal(T.self, DoubleWord.twoSum(s[j], c[j]), DoubleWord(mh[j], ml[j]), n)
+        let variance = sq.divided(by: Double(n))
+        let v = variance.adding(eps)
+        let inv = v.hi > 0 ? v.reciprocalSquareRoot() : .infinity
+        iv[j] = inv
+        if !inv.isFinite { zero = true }
+        out[c0 + j] = _Stats(mean: DoubleWord(mh[j], ml[j]), variance: variance, invstd: inv)
+    }
+    if zero { return }   // reported by the caller before anything else is used
+    // Pass 3: x̂ and y.
+    let g = gamma + c0, b = beta + c0
+    for i in 0..<n {
+        let o = i * C + c0
+        let p = x + o, yr = y + o, xr = xhat.map { $0 + o }
+        var j = 0
+        while j < W8 {
+            let t = T._narrow8(((T._widen8(p + j) - _load8(UnsafePointer(mh + j))) - _load8(UnsafePointer(ml + j)))
+                               * _load8(UnsafePointer(iv + j)))
+            if let xh = xr { _store8(t, xh + j) }
+            _store8(t * _load8(g + j) + _load8(b + j), yr + j)
+            j &+= 8
+        }
+        while j < W {
+            let t = T(_rounding: ((p[j]._double - mh[j]) - ml[j]) * iv[j])
+            xr?[j] = t
+            yr[j] = t * g[j] + b[j]
+            j &+= 1
         }
     }
 }
 
-/// Backward for channels c0..<c0+8 of an (N, C) input.
+/// Backward for channels c0..<c0+W of an (N, C) input.
 @inlinable
-func _ncChunkBackward<T: KernelScalar>(
-    _ dy: UnsafePointer<T>, _ src: _XhatSource<T>, _ dx: UnsafeMutablePointer<T>, _ n: Int, _ C: Int, _ c0: Int,
+func _ncBlockBackward<T: KernelScalar>(
+    _ dy: UnsafePointer<T>, _ src: _XhatSource<T>, _ dx: UnsafeMutablePointer<T>, _ n: Int, _ C: Int, _ c0: Int, _ W: Int,
     _ means: UnsafeMutablePointer<DoubleWord>, _ invstd: UnsafePointer<Double>, _ gamma: UnsafePointer<T>,
     _ dgamma: UnsafeMutablePointer<T>, _ dbeta: UnsafeMutablePointer<T>
 ) {
-    var mh = SIMD8<Double>(), ml = SIMD8<Double>(), iv = SIMD8<Double>(), g = SIMD8<Double>()
-    for l in 0..<8 {
-        mh[l] = means[c0 + l].hi; ml[l] = means[c0 + l].lo; iv[l] = invstd[c0 + l]; g[l] = gamma[c0 + l]._double
+    let W8 = W & ~7, Wp = (W + 7) & ~7
+    let buf = UnsafeMutablePointer<Double>.allocate(capacity: 7 * Wp)
+    defer { buf.deallocate() }
+    let s1 = buf, c1 = buf + Wp, s2 = buf + 2 * Wp, c2 = buf + 3 * Wp
+    let mh = buf + 4 * Wp, ml = buf + 5 * Wp, iv = buf + 6 * Wp
+    buf.initialize(repeating: 0, count: 7 * Wp)
+    for j in 0..<W { mh[j] = means[c0 + j].hi; ml[j] = means[c0 + j].lo; iv[j] = invstd[c0 + j] }
+    let comp = T._needsCompensation
+    @inline(__always) func xhat8(_ p: UnsafePointer<T>, _ j: Int) -> SIMD8<Double> {
+        src.fromX ? ((T._widen8(p + j) - _load8(UnsafePointer(mh + j))) - _load8(UnsafePointer(ml + j))) * _load8(UnsafePointer(iv + j))
+                  : T._widen8(p + j)
     }
-    var s1 = SIMD8<Double>(), c1 = SIMD8<Double>(), s2 = SIMD8<Double>(), c2 = SIMD8<Double>()
-    var o = c0
-    for _ in 0..<n {
-        let d = T._widen8(dy + o)
-        let t = src.fromX ? ((T._widen8(src.p + o) - mh) - ml) * iv : T._widen8(src.p + o)
-        if T._needsCompensation {
-            _twoSumAcc(&s1, &c1, d); _twoSumAcc(&s2, &c2, d * t)
-        } else {
-            s1 += d; s2 += d * t
+    @inline(__always) func xhat1(_ p: UnsafePointer<T>, _ j: Int) -> Double {
+        src.fromX ? ((p[j]._double - mh[j]) - ml[j]) * iv[j] : p[j]._double
+    }
+    for i in 0..<n {
+        let o = i * C + c0
+        let d = dy + o, xs = src.p + o
+        var j = 0
+        while j < W8 {
+            let g = T._widen8(d + j), t = xhat8(xs, j)
+            var a1 = _load8(UnsafePointer(s1 + j)), a2 = _load8(UnsafePointer(s2 + j))
+            if comp {
+                var e1 = _load8(UnsafePointer(c1 + j)), e2 = _load8(UnsafePointer(c2 + j))
+                _twoSumAcc(&a1, &e1, g); _twoSumAcc(&a2, &e2, g * t)
+                _store8(e1, c1 + j); _store8(e2, c2 + j)
+            } else {
+                a1 += g; a2 += g * t
+            }
+            _store8(a1, s1 + j); _store8(a2, s2 + j)
+            j &+= 8
         }
-        o += C
+        while j < W {
+            let g = d[j]._double, t = xhat1(xs, j)
+            let u1 = DoubleWord.twoSum(s1[j], g); s1[j] = u1.hi; c1[j] += u1.lo
+            let u2 = DoubleWord.twoSum(s2[j], g * t); s2[j] = u2.hi; c2[j] += u2.lo
+            j &+= 1
+        }
     }
-    var p = SIMD8<Double>(), q = SIMD8<Double>(), r = SIMD8<Double>()
+    // Reuse the accumulators for p, q, r: dx = p·dy − q − x̂·r.
     let md = Double(n)
-    for l in 0..<8 {
-        let a = DoubleWord.twoSum(s1[l], c1[l]).hi, b = DoubleWord.twoSum(s2[l], c2[l]).hi
-        dbeta[c0 + l] = T(_rounding: a)
-        dgamma[c0 + l] = T(_rounding: b)
-        p[l] = g[l] * iv[l]
-        q[l] = p[l] * (a / md)
-        r[l] = p[l] * (b / md)
+    let pp = c1, qq = s1, rr = s2
+    for j in 0..<W {
+        let a = DoubleWord.twoSum(s1[j], c1[j]).hi, b = DoubleWord.twoSum(s2[j], c2[j]).hi
+        dbeta[c0 + j] = T(_rounding: a)
+        dgamma[c0 + j] = T(_rounding: b)
+        let p = gamma[c0 + j]._double * iv[j]
+        pp[j] = p; qq[j] = p * (a / md); rr[j] = p * (b / md)
     }
-    o = c0
-    for _ in 0..<n {
-        let t = src.fromX ? ((T._widen8(src.p + o) - mh) - ml) * iv : T._widen8(src.p + o)
-        _store8(T._narrow8(p * T._widen8(dy + o) - (q + t * r)), dx + o)
-        o += C
+    for i in 0..<n {
+        let o = i * C + c0
+        let d = dy + o, xs = src.p + o, out = dx + o
+        var j = 0
+        while j < W8 {
+            let t = xhat8(xs, j)
+            let v = _load8(UnsafePointer(pp + j)) * T._widen8(d + j) - (_load8(UnsafePointer(qq + j)) + t * _load8(UnsafePointer(rr + j)))
+            _store8(T._narrow8(v), out + j)
+            j &+= 8
+        }
+        while j < W {
+            out[j] = T(_rounding: pp[j] * d[j]._double - (qq[j] + xhat1(xs, j) * rr[j]))
+            j &+= 1
+        }
     }
 }

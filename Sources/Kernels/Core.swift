@@ -44,18 +44,30 @@ func _runCentredSquares<T: KernelScalar>(_ p: UnsafePointer<T>, _ len: Int, _ me
             i &+= 8
         }
     } else {
+        // Float data: Σ(x − μ_hi)², exact-ish in Double; the caller subtracts m·μ_lo²
+        // (Σ(x−μ)² = Σ(x−μ_hi)² − m·μ_lo² since Σ(x − μ) = 0), saving one
+        // subtraction per element.
         while i &+ 8 <= len {
-            let d = (T._widen8(p + i) - mh) - ml
+            let d = T._widen8(p + i) - mh
             s += d * d
             i &+= 8
         }
     }
     acc.s = s; acc.c = c
     while i < len {
-        let d = (p[i]._double - mean.hi) - mean.lo
+        let d = T._needsCompensation ? (p[i]._double - mean.hi) - mean.lo : p[i]._double - mean.hi
         acc.tail = acc.tail.adding(d * d)
         i &+= 1
     }
+    _ = ml
+}
+
+/// Σ(x−μ)² from the accumulated centred squares (see `_runCentredSquares`).
+@inlinable @inline(__always)
+func _centredTotal<T: KernelScalar>(_: T.Type, _ sq: DoubleWord, _ mean: DoubleWord, _ m: Int) -> DoubleWord {
+    if T._needsCompensation { return sq }
+    let r = sq.adding(-(Double(m) * mean.lo) * mean.lo)
+    return r.hi < 0 ? DoubleWord(0) : r
 }
 
 /// Per-group statistics in `Double`/double-word form.

@@ -43,7 +43,7 @@ public enum GroupNorm {
                 var acc = _Acc()
                 _runSum(xp + base, len, &acc)
                 let st = _Stats(sum: acc.total, m: len, centred: { mean in
-                    var a2 = _Acc(); _runCentredSquares(xp + base, len, mean, &a2); return a2.total
+                    var a2 = _Acc(); _runCentredSquares(xp + base, len, mean, &a2); return _centredTotal(T.self, a2.total, mean, len)
                 }, eps: eps)
                 table.stats[ng] = st
                 if st.invstd.isFinite {

@@ -60,7 +60,7 @@ public enum LayerNorm {
                 var acc = _Acc()
                 _runSum(xr, D, &acc)
                 let st = _Stats(sum: acc.total, m: D, centred: { mean in
-                    var a2 = _Acc(); _runCentredSquares(xr, D, mean, &a2); return a2.total
+                    var a2 = _Acc(); _runCentredSquares(xr, D, mean, &a2); return _centredTotal(T.self, a2.total, mean, D)
                 }, eps: eps)
                 table.stats[row] = st
                 if st.invstd.isFinite {
