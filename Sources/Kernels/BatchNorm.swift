@@ -345,13 +345,13 @@ func _ncBlockForward<T: KernelScalar>(
         mh[j] = mean.hi; ml[j] = mean.lo
     }
     s.update(repeating: 0, count: 2 * Wp)
-    // Pass 2: Σ((x − μ_hi) − μ_lo)² per channel.
+    // Pass 2: Σ(x − μ_hi)² per channel (see `_runCentredSquares`).
     for i in 0..<n {
         let p = x + i * C + c0
         var j = 0
         if comp {
             while j < W8 {
-                let d = (T._widen8(p + j) - _load8(UnsafePointer(mh + j))) - _load8(UnsafePointer(ml + j))
+                let d = T._widen8(p + j) - _load8(UnsafePointer(mh + j))
                 var a = _load8(UnsafePointer(s + j)), e = _load8(UnsafePointer(c + j))
                 _twoSumAcc(&a, &e, d * d)
                 _store8(a, s + j); _store8(e, c + j)
@@ -365,7 +365,7 @@ func _ncBlockForward<T: KernelScalar>(
             }
         }
         while j < W {
-            let d = comp ? (p[j]._double - mh[j]) - ml[j] : p[j]._double - mh[j]
+            let d = p[j]._double - mh[j]
             let t = DoubleWord.twoSum(s[j], d * d); s[j] = t.hi; c[j] += t.lo
             j &+= 1
         }

@@ -31,22 +31,22 @@ func _runSum<T: KernelScalar>(_ p: UnsafePointer<T>, _ len: Int, _ acc: inout _A
     while i < len { acc.tail = acc.tail.adding(p[i]._double); i &+= 1 }
 }
 
-/// Σ ((x − μ_hi) − μ_lo)² over a run, added to `acc`.
+/// Σ (x − μ_hi)² over a run, added to `acc`. The caller turns it into Σ(x − μ)²
+/// with `_centredTotal`: since Σ(x − μ) = 0 exactly, Σ(x − μ)² = Σ(x − μ_hi)² − m·μ_lo²
+/// (μ = μ_hi + μ_lo). On stiff data x − μ_hi is exact (Sterbenz), so each term has
+/// a single rounding, that of the square.
 @inlinable
 func _runCentredSquares<T: KernelScalar>(_ p: UnsafePointer<T>, _ len: Int, _ mean: DoubleWord, _ acc: inout _Acc) {
-    let mh = SIMD8<Double>(repeating: mean.hi), ml = SIMD8<Double>(repeating: mean.lo)
+    let mh = SIMD8<Double>(repeating: mean.hi)
     var i = 0
     var s = acc.s, c = acc.c
     if T._needsCompensation {
         while i &+ 8 <= len {
-            let d = (T._widen8(p + i) - mh) - ml
+            let d = T._widen8(p + i) - mh
             _twoSumAcc(&s, &c, d * d)
             i &+= 8
         }
     } else {
-        // Float data: Σ(x − μ_hi)², exact-ish in Double; the caller subtracts m·μ_lo²
-        // (Σ(x−μ)² = Σ(x−μ_hi)² − m·μ_lo² since Σ(x − μ) = 0), saving one
-        // subtraction per element.
         while i &+ 8 <= len {
             let d = T._widen8(p + i) - mh
             s += d * d
@@ -55,17 +55,15 @@ func _runCentredSquares<T: KernelScalar>(_ p: UnsafePointer<T>, _ len: Int, _ me
     }
     acc.s = s; acc.c = c
     while i < len {
-        let d = T._needsCompensation ? (p[i]._double - mean.hi) - mean.lo : p[i]._double - mean.hi
+        let d = p[i]._double - mean.hi
         acc.tail = acc.tail.adding(d * d)
         i &+= 1
     }
-    _ = ml
 }
 
-/// Σ(x−μ)² from the accumulated centred squares (see `_runCentredSquares`).
+/// Σ(x−μ)² from the accumulated Σ(x − μ_hi)² (see `_runCentredSquares`).
 @inlinable @inline(__always)
 func _centredTotal<T: KernelScalar>(_: T.Type, _ sq: DoubleWord, _ mean: DoubleWord, _ m: Int) -> DoubleWord {
-    if T._needsCompensation { return sq }
     let r = sq.adding(-(Double(m) * mean.lo) * mean.lo)
     return r.hi < 0 ? DoubleWord(0) : r
 }

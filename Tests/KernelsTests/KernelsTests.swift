@@ -63,6 +63,23 @@ final class NormalizationAccuracyTests: XCTestCase {
         _ = try check(Float.self, "mixed 1e±3", eps: 1e-5, seed: 9) { r, _ in r.normal() * pow(10, Double(r.int(-3...3))) }
     }
 
+    /// Long reductions (m = 16384 per channel, 4096 per row) on stiff data.
+    func testLargeStiffCases() throws {
+        let ops: [NormOp] = [.bn(.nchw(n: 16, c: 3, h: 32, w: 32)), .bn(.nc(n: 16384, c: 3)), .ln(rows: 6, d: 4096)]
+        for (k, op) in ops.enumerated() {
+            let d: (x: [Double], gamma: [Double], beta: [Double], dy: [Double]) = makeCase(op, seed: 50 + UInt64(k)) { r, _ in 1e8 + r.normal() }
+            let rd = measureAgainstOracle(op, x: d.x, gamma: d.gamma, beta: d.beta, eps: 1e-5, dy: d.dy,
+                                          run: try runKernel(op, x: d.x, gamma: d.gamma, beta: d.beta, eps: 1e-5, dy: d.dy, threads: 2))
+            assertBounds(rd, "large 1e8 f64 \(op)")
+            print("[accuracy] large 1e8 + N(0,1) f64 \(op): \(rd)")
+            let f: (x: [Float], gamma: [Float], beta: [Float], dy: [Float]) = makeCase(op, seed: 60 + UInt64(k)) { r, _ in 1e4 + 0.01 * r.normal() }
+            let rf = measureAgainstOracle(op, x: f.x, gamma: f.gamma, beta: f.beta, eps: 1e-7, dy: f.dy,
+                                          run: try runKernel(op, x: f.x, gamma: f.gamma, beta: f.beta, eps: 1e-7, dy: f.dy, threads: 2))
+            assertBounds(rf, "large 1e4 f32 \(op)")
+            print("[accuracy] large 1e4 + 0.01·N(0,1) f32 \(op): \(rf)")
+        }
+    }
+
     /// The measure can fail: the textbook E[x²] − E[x]² on 1e8-offset data is far
     /// outside the bound the kernels are held to.
     func testOracleCatchesNaiveVariance() {
