@@ -324,8 +324,31 @@ func _ncBlockForward<T: KernelScalar>(
     let s = buf, c = buf + Wp, mh = buf + 2 * Wp, ml = buf + 3 * Wp, iv = buf + 4 * Wp
     s.initialize(repeating: 0, count: 2 * Wp)
     let comp = T._needsCompensation
-    // Pass 1: Σx per channel.
-    for i in 0..<n {
+    // Pass 1: Σx per channel. Four rows per visit of the accumulators; each channel
+    // still adds its rows in order 0, 1, 2, …
+    var i = 0
+    while i &+ 4 <= n {
+        let p0 = x + i * C + c0, p1 = p0 + C, p2 = p1 + C, p3 = p2 + C
+        var j = 0
+        if comp {
+            while j < W8 {
+                var a = _load8(UnsafePointer(s + j)), e = _load8(UnsafePointer(c + j))
+                _twoSumAcc(&a, &e, T._widen8(p0 + j)); _twoSumAcc(&a, &e, T._widen8(p1 + j))
+                _twoSumAcc(&a, &e, T._widen8(p2 + j)); _twoSumAcc(&a, &e, T._widen8(p3 + j))
+                _store8(a, s + j); _store8(e, c + j)
+                j &+= 8
+            }
+        } else {
+            while j < W8 {
+                var a = _load8(UnsafePointer(s + j))
+                a += T._widen8(p0 + j); a += T._widen8(p1 + j); a += T._widen8(p2 + j); a += T._widen8(p3 + j)
+                _store8(a, s + j)
+                j &+= 8
+            }
+        }
+        i &+= 4
+    }
+    while i < n {
         let p = x + i * C + c0
         var j = 0
         if comp {
@@ -338,15 +361,47 @@ func _ncBlockForward<T: KernelScalar>(
         } else {
             while j < W8 { _store8(_load8(UnsafePointer(s + j)) + T._widen8(p + j), s + j); j &+= 8 }
         }
-        while j < W { let t = DoubleWord.twoSum(s[j], p[j]._double); s[j] = t.hi; c[j] += t.lo; j &+= 1 }
+        i &+= 1
+    }
+    for i in 0..<n where W8 < W {
+        let p = x + i * C + c0
+        for j in W8..<W { let t = DoubleWord.twoSum(s[j], p[j]._double); s[j] = t.hi; c[j] += t.lo }
     }
     for j in 0..<W {
         let mean = DoubleWord.twoSum(s[j], c[j]).divided(by: Double(n))
         mh[j] = mean.hi; ml[j] = mean.lo
     }
     s.update(repeating: 0, count: 2 * Wp)
-    // Pass 2: Σ(x − μ_hi)² per channel (see `_runCentredSquares`).
-    for i in 0..<n {
+    // Pass 2: Σ(x − μ_hi)² per channel (see `_runCentredSquares`), four rows per visit.
+    i = 0
+    while i &+ 4 <= n {
+        let p0 = x + i * C + c0, p1 = p0 + C, p2 = p1 + C, p3 = p2 + C
+        var j = 0
+        if comp {
+            while j < W8 {
+                let m = _load8(UnsafePointer(mh + j))
+                var a = _load8(UnsafePointer(s + j)), e = _load8(UnsafePointer(c + j))
+                let d0 = T._widen8(p0 + j) - m, d1 = T._widen8(p1 + j) - m
+                let d2 = T._widen8(p2 + j) - m, d3 = T._widen8(p3 + j) - m
+                _twoSumAcc(&a, &e, d0 * d0); _twoSumAcc(&a, &e, d1 * d1)
+                _twoSumAcc(&a, &e, d2 * d2); _twoSumAcc(&a, &e, d3 * d3)
+                _store8(a, s + j); _store8(e, c + j)
+                j &+= 8
+            }
+        } else {
+            while j < W8 {
+                let m = _load8(UnsafePointer(mh + j))
+                var a = _load8(UnsafePointer(s + j))
+                let d0 = T._widen8(p0 + j) - m, d1 = T._widen8(p1 + j) - m
+                let d2 = T._widen8(p2 + j) - m, d3 = T._widen8(p3 + j) - m
+                a += d0 * d0; a += d1 * d1; a += d2 * d2; a += d3 * d3
+                _store8(a, s + j)
+                j &+= 8
+            }
+        }
+        i &+= 4
+    }
+    while i < n {
         let p = x + i * C + c0
         var j = 0
         if comp {
@@ -364,10 +419,13 @@ func _ncBlockForward<T: KernelScalar>(
                 j &+= 8
             }
         }
-        while j < W {
+        i &+= 1
+    }
+    for i in 0..<n where W8 < W {
+        let p = x + i * C + c0
+        for j in W8..<W {
             let d = p[j]._double - mh[j]
             let t = DoubleWord.twoSum(s[j], d * d); s[j] = t.hi; c[j] += t.lo
-            j &+= 1
         }
     }
     var zero = false
@@ -381,7 +439,7 @@ func _ncBlockForward<T: KernelScalar>(
         out[c0 + j] = _Stats(mean: DoubleWord(mh[j], ml[j]), variance: variance, invstd: inv)
     }
     if zero { return }   // reported by the caller before anything else is used
-    // Pass 3: x̂ and y.
+    // Pass 3: x̂ and y, row by row.
     let g = gamma + c0, b = beta + c0
     for i in 0..<n {
         let o = i * C + c0
