@@ -198,7 +198,8 @@ public enum BatchNorm {
                             let o = (i * C + c) * hw
                             _runBackwardSums(dyp + o, _XhatSource(src.p + o, fromX: src.fromX), hw, mean, iv, &a1, &a2)
                         }
-                        let s1 = a1.total.hi, s2 = a2.total.hi
+                        let t1 = a1.total
+                        let s1 = t1.hi, s2 = _dotXhat(a2.total, t1, mean, iv, fromX: src.fromX).hi
                         dbp.p[c] = T(_rounding: s1)
                         dgp.p[c] = T(_rounding: s2)
                         let p = gp[c]._double * iv
@@ -476,19 +477,19 @@ func _ncBlockBackward<T: KernelScalar>(
     buf.initialize(repeating: 0, count: 7 * Wp)
     for j in 0..<W { mh[j] = means[c0 + j].hi; ml[j] = means[c0 + j].lo; iv[j] = invstd[c0 + j] }
     let comp = T._needsCompensation
-    @inline(__always) func xhat8(_ p: UnsafePointer<T>, _ j: Int) -> SIMD8<Double> {
-        src.fromX ? ((T._widen8(p + j) - _load8(UnsafePointer(mh + j))) - _load8(UnsafePointer(ml + j))) * _load8(UnsafePointer(iv + j))
-                  : T._widen8(p + j)
+    // From x, t = x − μ_hi (Σdy·x̂ and dx are rebuilt per channel, see `_dotXhat` and
+    // `_runBackwardApply`); from x̂, t = x̂.
+    if !src.fromX { mh.update(repeating: 0, count: Wp) }
+    @inline(__always) func t8(_ p: UnsafePointer<T>, _ j: Int) -> SIMD8<Double> {
+        T._widen8(p + j) - _load8(UnsafePointer(mh + j))
     }
-    @inline(__always) func xhat1(_ p: UnsafePointer<T>, _ j: Int) -> Double {
-        src.fromX ? ((p[j]._double - mh[j]) - ml[j]) * iv[j] : p[j]._double
-    }
+    @inline(__always) func t1(_ p: UnsafePointer<T>, _ j: Int) -> Double { p[j]._double - mh[j] }
     for i in 0..<n {
         let o = i * C + c0
         let d = dy + o, xs = src.p + o
         var j = 0
         while j < W8 {
-            let g = T._widen8(d + j), t = xhat8(xs, j)
+            let g = T._widen8(d + j), t = t8(xs, j)
             var a1 = _load8(UnsafePointer(s1 + j)), a2 = _load8(UnsafePointer(s2 + j))
             if comp {
                 var e1 = _load8(UnsafePointer(c1 + j)), e2 = _load8(UnsafePointer(c2 + j))
@@ -501,7 +502,7 @@ func _ncBlockBackward<T: KernelScalar>(
             j &+= 8
         }
         while j < W {
-            let g = d[j]._double, t = xhat1(xs, j)
+            let g = d[j]._double, t = t1(xs, j)
             let u1 = DoubleWord.twoSum(s1[j], g); s1[j] = u1.hi; c1[j] += u1.lo
             let u2 = DoubleWord.twoSum(s2[j], g * t); s2[j] = u2.hi; c2[j] += u2.lo
             j &+= 1
@@ -511,24 +512,28 @@ func _ncBlockBackward<T: KernelScalar>(
     let md = Double(n)
     let pp = c1, qq = s1, rr = s2
     for j in 0..<W {
-        let a = DoubleWord.twoSum(s1[j], c1[j]).hi, b = DoubleWord.twoSum(s2[j], c2[j]).hi
+        let a1 = DoubleWord.twoSum(s1[j], c1[j])
+        let a = a1.hi
+        let b = _dotXhat(DoubleWord.twoSum(s2[j], c2[j]), a1, DoubleWord(mh[j], ml[j]), iv[j], fromX: src.fromX).hi
         dbeta[c0 + j] = T(_rounding: a)
         dgamma[c0 + j] = T(_rounding: b)
         let p = gamma[c0 + j]._double * iv[j]
-        pp[j] = p; qq[j] = p * (a / md); rr[j] = p * (b / md)
+        let q = p * (a / md), r = p * (b / md)
+        let r1 = src.fromX ? iv[j] * r : r
+        pp[j] = p; qq[j] = src.fromX ? q - ml[j] * r1 : q; rr[j] = r1
     }
     for i in 0..<n {
         let o = i * C + c0
         let d = dy + o, xs = src.p + o, out = dx + o
         var j = 0
         while j < W8 {
-            let t = xhat8(xs, j)
+            let t = t8(xs, j)
             let v = _load8(UnsafePointer(pp + j)) * T._widen8(d + j) - (_load8(UnsafePointer(qq + j)) + t * _load8(UnsafePointer(rr + j)))
             _store8(T._narrow8(v), out + j)
             j &+= 8
         }
         while j < W {
-            out[j] = T(_rounding: pp[j] * d[j]._double - (qq[j] + xhat1(xs, j) * rr[j]))
+            out[j] = T(_rounding: pp[j] * d[j]._double - (qq[j] + t1(xs, j) * rr[j]))
             j &+= 1
         }
     }

@@ -131,81 +131,69 @@ struct _XhatSource<T: KernelScalar> {
     @inlinable init(_ p: UnsafePointer<T>, fromX: Bool) { self.p = p; self.fromX = fromX }
 }
 
-/// Σdy and Σdy·x̂ over a run (x̂ recomputed or loaded), added to the accumulators.
+/// Σdy and Σdy·t over a run, added to the accumulators, where t = x − μ_hi when x̂ is
+/// recomputed from x (turn the second sum into Σdy·x̂ with `_dotXhat`), or t = x̂.
 @inlinable
 func _runBackwardSums<T: KernelScalar>(
     _ dy: UnsafePointer<T>, _ src: _XhatSource<T>, _ len: Int,
     _ mean: DoubleWord, _ invstd: Double, _ a1: inout _Acc, _ a2: inout _Acc
 ) {
-    let mh = SIMD8<Double>(repeating: mean.hi), ml = SIMD8<Double>(repeating: mean.lo)
-    let iv = SIMD8<Double>(repeating: invstd)
+    let mh = SIMD8<Double>(repeating: src.fromX ? mean.hi : 0)
     let xp = src.p
     var i = 0
     var s1 = a1.s, c1 = a1.c, s2 = a2.s, c2 = a2.c
     if T._needsCompensation {
-        if src.fromX {
-            while i &+ 8 <= len {
-                let g = T._widen8(dy + i)
-                let t = ((T._widen8(xp + i) - mh) - ml) * iv
-                _twoSumAcc(&s1, &c1, g); _twoSumAcc(&s2, &c2, g * t); i &+= 8
-            }
-        } else {
-            while i &+ 8 <= len {
-                let g = T._widen8(dy + i)
-                _twoSumAcc(&s1, &c1, g); _twoSumAcc(&s2, &c2, g * T._widen8(xp + i)); i &+= 8
-            }
+        while i &+ 8 <= len {
+            let g = T._widen8(dy + i)
+            let t = T._widen8(xp + i) - mh
+            _twoSumAcc(&s1, &c1, g); _twoSumAcc(&s2, &c2, g * t); i &+= 8
         }
     } else {
-        if src.fromX {
-            while i &+ 8 <= len {
-                let g = T._widen8(dy + i)
-                let t = ((T._widen8(xp + i) - mh) - ml) * iv
-                s1 += g; s2 += g * t; i &+= 8
-            }
-        } else {
-            while i &+ 8 <= len {
-                let g = T._widen8(dy + i)
-                s1 += g; s2 += g * T._widen8(xp + i); i &+= 8
-            }
+        while i &+ 8 <= len {
+            let g = T._widen8(dy + i)
+            let t = T._widen8(xp + i) - mh
+            s1 += g; s2 += g * t; i &+= 8
         }
     }
     a1.s = s1; a1.c = c1; a2.s = s2; a2.c = c2
+    let m0 = src.fromX ? mean.hi : 0
     while i < len {
         let g = dy[i]._double
-        let t = src.fromX ? ((xp[i]._double - mean.hi) - mean.lo) * invstd : xp[i]._double
         a1.tail = a1.tail.adding(g)
-        a2.tail = a2.tail.adding(g * t)
+        a2.tail = a2.tail.adding(g * (xp[i]._double - m0))
         i &+= 1
     }
 }
 
-/// dx = p·dy − q − x̂·r over a run (all three in `Double`).
+/// Σdy·x̂ from Σdy·(x − μ_hi) and Σdy: x̂ = ((x − μ_hi) − μ_lo)·invstd, so
+/// Σdy·x̂ = (Σdy·(x − μ_hi) − μ_lo·Σdy)·invstd (double-word). Identity when x̂ was given.
+@inlinable @inline(__always)
+func _dotXhat(_ a2: DoubleWord, _ s1: DoubleWord, _ mean: DoubleWord, _ invstd: Double, fromX: Bool) -> DoubleWord {
+    fromX ? a2.adding(DoubleWord.twoProduct(-mean.lo, s1.hi)).multiplied(by: invstd) : a2
+}
+
+/// dx = p·dy − q − x̂·r over a run (all three in `Double`). From x, with
+/// x̂ = ((x − μ_hi) − μ_lo)·invstd this is p·dy − (q' + (x − μ_hi)·r') with
+/// r' = invstd·r and q' = q − μ_lo·r': one subtraction and one product per element.
 @inlinable
 func _runBackwardApply<T: KernelScalar>(
     _ dy: UnsafePointer<T>, _ src: _XhatSource<T>, _ dx: UnsafeMutablePointer<T>, _ len: Int,
     _ mean: DoubleWord, _ invstd: Double, _ p: Double, _ q: Double, _ r: Double
 ) {
-    let mh = SIMD8<Double>(repeating: mean.hi), ml = SIMD8<Double>(repeating: mean.lo)
-    let iv = SIMD8<Double>(repeating: invstd)
-    let pv = SIMD8<Double>(repeating: p), qv = SIMD8<Double>(repeating: q), rv = SIMD8<Double>(repeating: r)
+    let r1 = src.fromX ? invstd * r : r
+    let q1 = src.fromX ? q - mean.lo * r1 : q
+    let m0 = src.fromX ? mean.hi : 0
+    let mh = SIMD8<Double>(repeating: m0)
+    let pv = SIMD8<Double>(repeating: p), qv = SIMD8<Double>(repeating: q1), rv = SIMD8<Double>(repeating: r1)
     let xp = src.p
     var i = 0
-    if src.fromX {
-        while i &+ 8 <= len {
-            let t = ((T._widen8(xp + i) - mh) - ml) * iv
-            _store8(T._narrow8(pv * T._widen8(dy + i) - (qv + t * rv)), dx + i)
-            i &+= 8
-        }
-    } else {
-        while i &+ 8 <= len {
-            let t = T._widen8(xp + i)
-            _store8(T._narrow8(pv * T._widen8(dy + i) - (qv + t * rv)), dx + i)
-            i &+= 8
-        }
+    while i &+ 8 <= len {
+        let t = T._widen8(xp + i) - mh
+        _store8(T._narrow8(pv * T._widen8(dy + i) - (qv + t * rv)), dx + i)
+        i &+= 8
     }
     while i < len {
-        let t = src.fromX ? ((xp[i]._double - mean.hi) - mean.lo) * invstd : xp[i]._double
-        dx[i] = T(_rounding: p * dy[i]._double - (q + t * r))
+        dx[i] = T(_rounding: p * dy[i]._double - (q1 + (xp[i]._double - m0) * r1))
         i &+= 1
     }
 }

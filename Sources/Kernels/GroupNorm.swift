@@ -96,7 +96,7 @@ public enum GroupNorm {
                     let o = base + k * hw
                     var a1 = _Acc(), a2 = _Acc()
                     _runBackwardSums(dyp + o, _XhatSource(src.p + o, fromX: src.fromX), hw, mean, iv, &a1, &a2)
-                    let b1 = a1.total, b2 = a2.total
+                    let b1 = a1.total, b2 = _dotXhat(a2.total, b1, mean, iv, fromX: src.fromX)
                     pp.p[nc0 + k] = b1
                     pp.p[n * c + nc0 + k] = b2
                     let gk = gp[c0 + k]._double
