@@ -94,47 +94,48 @@ public enum BatchNorm {
         let table = _StatsTable(C)
         let eps = epsilon._double
         let xp = x.baseAddress!
+        let yp = _SendPtr(y.baseAddress!), xhp = xhat.map { _SendPtr($0.baseAddress!) }
+        let gp = gamma.baseAddress!, bp = beta.baseAddress!
         switch shape {
         case let .nchw(n, _, h, w):
+            // Per worker: Σx of its first channel; then per channel the centred pass
+            // (from L2) and the output pass, fused with Σx of the next channel so that
+            // stream from memory overlaps work on cached data.
             let hw = h * w
             _parallelFor(C, threads: threads) { r in
+                var next = _Acc()
+                for i in 0..<n { _runSum(xp + (i * C + r.lowerBound) * hw, hw, &next) }
                 for c in r {
-                    var acc = _Acc()
-                    for i in 0..<n { _runSum(xp + (i * C + c) * hw, hw, &acc) }
-                    table.stats[c] = _Stats(sum: acc.total, m: m, centred: { mean in
+                    let acc = next
+                    next = _Acc()
+                    let st = _Stats(sum: acc.total, m: m, centred: { mean in
                         var a2 = _Acc()
                         for i in 0..<n { _runCentredSquares(xp + (i * C + c) * hw, hw, mean, &a2) }
                         return _centredTotal(T.self, a2.total, mean, m)
                     }, eps: eps)
-                }
-            }
-        case let .nc(n, _):
-            let yb = _SendPtr(y.baseAddress!), xhb = xhat.map { _SendPtr($0.baseAddress!) }
-            let gp = gamma.baseAddress!, bp = beta.baseAddress!
-            _ncRanges(C, threads: threads) { c0, w in
-                _ncBlockForward(xp, yb.p, xhb?.p, n, C, c0, w, eps, gp, bp, table.stats)
-            }
-        }
-        if let g = table.zeroVarianceGroup() { throw .zeroVariance(group: g) }
-
-        let yp = _SendPtr(y.baseAddress!)
-        let xhp = xhat.map { _SendPtr($0.baseAddress!) }
-        let gp = gamma.baseAddress!, bp = beta.baseAddress!
-        switch shape {
-        case let .nchw(n, _, h, w):
-            let hw = h * w
-            _parallelFor(C, threads: threads) { r in
-                for c in r {
-                    let st = table.stats[c]
+                    table.stats[c] = st
+                    let hasNext = c + 1 < r.upperBound
                     for i in 0..<n {
                         let o = (i * C + c) * hw
-                        _runNormalize(xp + o, yp.p + o, xhp.map { $0.p + o }, hw, st, gp[c], bp[c])
+                        if st.invstd.isFinite {
+                            if hasNext {
+                                _runNormalizeAndSum(xp + o, yp.p + o, xhp.map { $0.p + o }, hw, st, gp[c], bp[c],
+                                                    xp + o + hw, &next)
+                            } else {
+                                _runNormalize(xp + o, yp.p + o, xhp.map { $0.p + o }, hw, st, gp[c], bp[c])
+                            }
+                        } else if hasNext {
+                            _runSum(xp + o + hw, hw, &next)
+                        }
                     }
                 }
             }
-        case .nc:
-            break   // normalized together with the statistics, block by block
+        case let .nc(n, _):
+            _ncRanges(C, threads: threads) { c0, w in
+                _ncBlockForward(xp, yp.p, xhp?.p, n, C, c0, w, eps, gp, bp, table.stats)
+            }
         }
+        if let g = table.zeroVarianceGroup() { throw .zeroVariance(group: g) }
 
         if let rm = runningMean, let rv = runningVariance {
             for c in 0..<C {

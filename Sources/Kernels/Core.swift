@@ -22,13 +22,52 @@ func _runSum<T: KernelScalar>(_ p: UnsafePointer<T>, _ len: Int, _ acc: inout _A
     if T._needsCompensation {
         while i &+ 8 <= len { _twoSumAcc(&s, &c, T._widen8(p + i)); i &+= 8 }
     } else {
-        var s2 = SIMD8<Double>()
-        while i &+ 16 <= len { s += T._widen8(p + i); s2 += T._widen8(p + (i &+ 8)); i &+= 16 }
         while i &+ 8 <= len { s += T._widen8(p + i); i &+= 8 }
-        s += s2
     }
     acc.s = s; acc.c = c
     while i < len { acc.tail = acc.tail.adding(p[i]._double); i &+= 1 }
+}
+
+/// `_runNormalize` over one run fused with `_runSum` over another run of the same
+/// length (the next channel's segment): the sum is bitwise the one `_runSum` gives,
+/// while its memory stream overlaps the normalization of data already in cache.
+@inlinable
+func _runNormalizeAndSum<T: KernelScalar>(
+    _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ xhat: UnsafeMutablePointer<T>?,
+    _ len: Int, _ st: _Stats, _ gamma: T, _ beta: T, _ next: UnsafePointer<T>, _ acc: inout _Acc
+) {
+    let mh = SIMD8<Double>(repeating: st.mean.hi), ml = SIMD8<Double>(repeating: st.mean.lo)
+    let iv = SIMD8<Double>(repeating: st.invstd)
+    let g = SIMD8<T>(repeating: gamma), b = SIMD8<T>(repeating: beta)
+    var s = acc.s, c = acc.c
+    var i = 0
+    if T._needsCompensation {
+        while i &+ 8 <= len {
+            _twoSumAcc(&s, &c, T._widen8(next + i))
+            let t = T._narrow8(((T._widen8(x + i) - mh) - ml) * iv)
+            if let xh = xhat { _store8(t, xh + i) }
+            _store8(t * g + b, y + i)
+            i &+= 8
+        }
+    } else {
+        while i &+ 8 <= len {
+            s += T._widen8(next + i)
+            let t = T._narrow8(((T._widen8(x + i) - mh) - ml) * iv)
+            if let xh = xhat { _store8(t, xh + i) }
+            _store8(t * g + b, y + i)
+            i &+= 8
+        }
+    }
+    acc.s = s; acc.c = c
+    let i0 = i
+    while i < len { acc.tail = acc.tail.adding(next[i]._double); i &+= 1 }
+    i = i0
+    while i < len {
+        let t = T(_rounding: ((x[i]._double - st.mean.hi) - st.mean.lo) * st.invstd)
+        xhat?[i] = t
+        y[i] = t * gamma + beta
+        i &+= 1
+    }
 }
 
 /// Σ (x − μ_hi)² over a run, added to `acc`. The caller turns it into Σ(x − μ)²
