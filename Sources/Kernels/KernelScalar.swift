@@ -71,6 +71,22 @@ func _twoSumAcc(_ s: inout SIMD8<Double>, _ c: inout SIMD8<Double>, _ x: SIMD8<D
     s = t
 }
 
+@inlinable @inline(__always)
+func _twoSum4(_ s: inout SIMD4<Double>, _ c: inout SIMD4<Double>, _ x: SIMD4<Double>) {
+    let t = s + x
+    let z = t - s
+    c += (s - (t - z)) + (x - z)
+    s = t
+}
+
+@inlinable @inline(__always)
+func _twoSum2(_ s: inout SIMD2<Double>, _ c: inout SIMD2<Double>, _ x: SIMD2<Double>) {
+    let t = s + x
+    let z = t - s
+    c += (s - (t - z)) + (x - z)
+    s = t
+}
+
 /// A double-word number `hi + lo` with `|lo| ≤ ulp(hi)/2`: about 106 significant bits.
 public struct DoubleWord: Sendable, Equatable, CustomStringConvertible {
     /// The leading part (the value rounded to `Double`).
@@ -149,11 +165,15 @@ public struct DoubleWord: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Lane-wise merge of 8 TwoSum accumulators `(s, c)` into one double-word.
+    /// Folds the halves together with vector TwoSums (8 → 4 → 2 → 1 lanes); the
+    /// exact errors join the compensation lanes, which are summed last.
     @inlinable
     static func merging(_ s: SIMD8<Double>, _ c: SIMD8<Double>) -> DoubleWord {
-        var acc = DoubleWord(0)
-        for i in 0..<8 { acc = acc.adding(s[i]) }
-        for i in 0..<8 { acc = acc.adding(c[i]) }
-        return acc
+        var s4 = s.lowHalf, c4 = c.lowHalf + c.highHalf
+        _twoSum4(&s4, &c4, s.highHalf)
+        var s2 = s4.lowHalf, c2 = c4.lowHalf + c4.highHalf
+        _twoSum2(&s2, &c2, s4.highHalf)
+        let t = DoubleWord.twoSum(s2[0], s2[1])
+        return DoubleWord.twoSum(t.hi, t.lo + (c2[0] + c2[1]))
     }
 }
