@@ -1,1 +1,0 @@
-// The fast path: SIMD, multi-core normalization and dropout kernels.
