@@ -31,6 +31,7 @@ let package = Package(
         // The fast path: SIMD, multi-core kernels over contiguous buffers. No GMP.
         .target(
             name: "Kernels",
+            dependencies: ["SplitMix"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         // JSON with ordered keys and a deterministic writer, for traces and vectors.

@@ -1,3 +1,5 @@
+@_exported import SplitMix
+
 // Dropout with an explicit mask (1 = keep).
 
 /// How dropout scales kept values.

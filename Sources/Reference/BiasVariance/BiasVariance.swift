@@ -132,7 +132,7 @@ public enum BiasVarianceDecomposition {
         let noiseMean = zip(noise, pe).reduce(0) { $0 + $1.0 * $1.1 }
         let bayes = zip(noise, pe).reduce(0) { $0 + $1.1 * ($1.0 - noiseMean) * ($1.0 - noiseMean) }
         func pick(_ probabilities: [Double], _ generator: inout SplitMix64) -> Int {
-            let u = generator.nextUnitInterval()
+            let u = generator.nextUnit()
             var cumulative = 0.0
             for (i, p) in probabilities.enumerated() { cumulative += p; if u < cumulative { return i } }
             return probabilities.count - 1

@@ -103,5 +103,5 @@ public struct MonteCarloEstimate: Sendable, CustomStringConvertible {
 extension SplitMix64 {
     /// A dropout keep decision with drop probability p: u = (next() >> 11)·2⁻⁵³
     /// uniform on [0, 1), keep iff u ≥ p (so P(keep) = 1 − p up to 2⁻⁵³).
-    public mutating func keep(dropProbability p: Double) -> Bool { nextUnitInterval() >= p }
+    public mutating func keep(dropProbability p: Double) -> Bool { nextUnit() >= p }
 }

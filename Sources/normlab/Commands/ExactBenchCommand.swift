@@ -24,7 +24,7 @@ struct ExactBenchCommand: ParsableCommand {
         var generator = SplitMix64(seed: seed)
         // Values spread over ±2^±30 so the sum has real carries and cancellation.
         let million = (0..<1_000_000).map { _ in
-            (generator.nextUnitInterval() - 0.5) * Double(sign: .plus, exponent: Int(generator.next() % 61) - 30, significand: 1)
+            (generator.nextUnit() - 0.5) * Double(sign: .plus, exponent: Int(generator.next() % 61) - 30, significand: 1)
         }
         var rows: [(String, Double, Double, String)] = []
 

@@ -29,7 +29,7 @@ struct ReferenceBenchCommand: ParsableCommand {
         // Inputs: doubles in [−4, 4) with 20 significant bits (a float a model would
         // feed), gamma and beta near 1 and 0, dy in [−1, 1).
         func value(scale: Double) -> Rational {
-            let raw = (generator.nextUnitInterval() * 2 - 1) * scale
+            let raw = (generator.nextUnit() * 2 - 1) * scale
             return try! Rational(exactly: (raw * 1048576).rounded() / 1048576)
         }
         let count = n * c
