@@ -28,6 +28,8 @@ let package = Package(
         .target(name: "Reference", dependencies: ["Exact", "OrderedJSON", "SplitMix"]),
         // Golden vectors: the catalog, the file format, generation, checking, verification.
         .target(name: "Vectors", dependencies: ["Reference", "Exact", "OrderedJSON"]),
+        // The kernels held against the exact traces and the golden vectors.
+        .target(name: "Conformance", dependencies: ["Kernels", "Reference", "Vectors", "Exact"]),
         // The fast path: SIMD, multi-core kernels over contiguous buffers. No GMP.
         .target(
             name: "Kernels",
@@ -44,6 +46,7 @@ let package = Package(
                 "Exact",
                 "Reference",
                 "Vectors",
+                "Conformance",
                 "OrderedJSON",
                 "Kernels",
                 "SplitMix",
@@ -56,6 +59,7 @@ let package = Package(
         .testTarget(name: "ExactTests", dependencies: ["Exact", "TestSupport"]),
         .testTarget(name: "ReferenceTests", dependencies: ["Reference", "TestSupport"]),
         .testTarget(name: "VectorsTests", dependencies: ["Vectors", "TestSupport"]),
+        .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "TestSupport"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),
         .testTarget(name: "CLITests"),
         .testTarget(name: "LessonsTests", dependencies: ["Lessons", "TestSupport"]),

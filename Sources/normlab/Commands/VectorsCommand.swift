@@ -1,4 +1,5 @@
 import ArgumentParser
+import Conformance
 import Foundation
 import Vectors
 
@@ -58,19 +59,33 @@ struct VectorsCommand: ParsableCommand {
                "fields": ["y", "dx"],            (optional: only these outputs)
                "results": [{"id": "<case id>", "outputs": {"y": ["0x1.8p+1", ...], ...}}]}
             Floats are C99 hex (or decimal) strings in the case's precision. With --self, \
-            NormLab's own floating-point reference is checked on every case instead.
+            NormLab's own floating-point reference is checked on every case instead; with \
+            --kernels, the SIMD kernels are run on every case they apply to and held to the \
+            stricter bounds they state (KERNELS.md).
             """
         )
         @OptionGroup var directory: DirectoryOption
         @Argument(help: "The results file.") var results: String?
         @Flag(name: .customLong("self"), help: "Verify NormLab's own Double/Float reference on every case.") var selfCheck = false
+        @Flag(help: "Run the SIMD kernels on every applicable case, against the kernels' own bounds.") var kernels = false
         @Flag(help: "Print every row, not only the per-field summary and failures.") var verbose = false
 
         func validate() throws {
-            if selfCheck == (results != nil) { throw ValidationError("give either a results file or --self") }
+            let modes = [selfCheck, kernels, results != nil].filter { $0 }.count
+            if modes != 1 { throw ValidationError("give exactly one of: a results file, --self, --kernels") }
         }
 
         func run() throws {
+            if kernels {
+                let (checks, notes) = try KernelConformance.checkAllVectors()
+                print(KernelCheckTable(checks: checks, verbose: verbose).render())
+                for note in notes { print("note: \(note)") }
+                let failures = checks.filter { !$0.passed }
+                if !failures.isEmpty {
+                    throw CheckFailure(message: "\(failures.count) of \(checks.count) kernel outputs exceed the kernels' bounds")
+                }
+                return
+            }
             let rows: [VerificationRow]
             do {
                 rows = selfCheck ? try VectorVerifier.verifySelf() : try VectorVerifier.verify(resultsFile: results!, vectorsDirectory: directory.dir)
@@ -131,4 +146,37 @@ struct VerificationTable {
     }
 
     private func ulpText(_ value: UInt64) -> String { value == .max ? "NaN" : String(value) }
+}
+
+/// Per family and field: the kernels' worst measured error against their bound.
+struct KernelCheckTable {
+    let checks: [KernelCheck]
+    let verbose: Bool
+
+    func render() -> String {
+        var lines = ["family / field".padding(to: 36) + "precision".padding(to: 11) + "cases".padding(to: 7)
+                     + "worst".padding(to: 11) + "bound".padding(to: 7) + "measure".padding(to: 44) + "result"]
+        var groups: [(String, [KernelCheck])] = []
+        for check in checks {
+            let key = "\(check.caseID.split(separator: "/").first ?? "") / \(check.field)|\(check.precision.rawValue)"
+            if let index = groups.firstIndex(where: { $0.0 == key }) { groups[index].1.append(check) } else { groups.append((key, [check])) }
+        }
+        for (key, group) in groups {
+            let parts = key.split(separator: "|")
+            let worst = group.map(\.measured).max() ?? 0
+            let failures = group.filter { !$0.passed }.count
+            let rule = String(group[0].rule.prefix(43))
+            lines.append(String(parts[0]).padding(to: 36) + String(parts[1]).padding(to: 11) + String(group.count).padding(to: 7)
+                         + format3(worst).padding(to: 11) + format3(group[0].bound).padding(to: 7) + rule.padding(to: 44)
+                         + (failures == 0 ? "ok" : "FAIL (\(failures))"))
+        }
+        let shown = verbose ? checks : checks.filter { !$0.passed }
+        if !shown.isEmpty { lines.append("") }
+        for check in shown {
+            lines.append("\(check.passed ? "ok  " : "FAIL") \(check.caseID) \(check.field): \(format3(check.measured)) (bound \(format3(check.bound)), \(check.rule))")
+        }
+        lines.append("")
+        lines.append("\(checks.count - checks.filter { !$0.passed }.count) passed, \(checks.filter { !$0.passed }.count) failed")
+        return lines.joined(separator: "\n")
+    }
 }
