@@ -94,6 +94,9 @@ struct NormalizationValues<S: ReferenceScalar> {
 /// recording every node of the computational graph. Names are prefixed by
 /// `prefix` so a trace can hold a second run (e.g. the shifted input of the
 /// bias-invariance fact).
+@_specialize(where S == Surd)
+@_specialize(where S == Double)
+@_specialize(where S == Float)
 func normalizeRecording<S: ReferenceScalar>(
     _ trace: inout Trace<S>, plan: NormalizationPlan, x: [S], gamma: [S], beta: [S], dy: [S]?,
     eps: Rational, placement: BatchNormConvention.EpsPlacement, prefix: String = "", outputs: Bool = true
