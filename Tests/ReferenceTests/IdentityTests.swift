@@ -160,4 +160,18 @@ final class IdentityTests: XCTestCase {
         let expected = (Surd(rational("-1/3")) - Surd(2) / (Surd(3) * sigma * sigma)) / sigma
         XCTAssertEqual(values(trace, "jacobian")[1], expected)
     }
+
+    func testJacobianDifferenceQuotientConvergesLikeHSquared() throws {
+        let x = Tensor<Rational>(shape: [4, 1], values: [1, 2, 6, -3])
+        let dy = Tensor<Rational>(shape: [4, 1], values: [1, 0, 0, 0])
+        var previous: Double?
+        for k in 3...7 {
+            let h = try Rational(BigInt(1), BigInt(1 << k))
+            let trace = try BatchNormFactsOperation.run(makeCase("bn-facts", params: [("eps", "1/10"), ("h", h.description)],
+                                                                 inputs: [("x", x), ("dy", dy)]), as: Surd.self)
+            let error = values(trace, "jacobian_dq_error").map { $0.magnitude.rounded(to: Double.self) }.max()!
+            if let previous { XCTAssertEqual(previous / error, 4, accuracy: 0.4, "h = 2^-\(k)") }
+            previous = error
+        }
+    }
 }
