@@ -29,7 +29,7 @@ public struct BigInt: @unchecked Sendable {
         }
 
         deinit {
-            _ = withUnsafeMutablePointerToElements { __gmpz_clear($0) }
+            withUnsafeMutablePointerToElements { __gmpz_clear($0) }
         }
     }
 

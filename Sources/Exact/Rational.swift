@@ -26,7 +26,7 @@ public struct Rational: @unchecked Sendable {
         }
 
         deinit {
-            _ = withUnsafeMutablePointerToElements { __gmpq_clear($0) }
+            withUnsafeMutablePointerToElements { __gmpq_clear($0) }
         }
     }
 
