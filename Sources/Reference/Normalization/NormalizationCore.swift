@@ -57,7 +57,7 @@ struct NormalizationPlan {
             }
         }
         let affineShape = elementwise ? Array(layout.shape.dropFirst()) : [layout.channels]
-        return NormalizationPlan(shape: layout.shape, groups: groups, statShape: [layout.batch, groupCount], affineIndex: affine,
+        return NormalizationPlan(shape: layout.shape, groups: groups, statShape: groupCount == 1 ? [layout.batch] : [layout.batch, groupCount], affineIndex: affine,
                                  affineShape: affineShape, over: groupCount == 1 ? "c\(layout.spatialText)" : "c∈g\(layout.spatialText)",
                                  label: { "sample \($0 / groupCount)" + (groupCount == 1 ? "" : ", group \($0 % groupCount)") })
     }
