@@ -7,23 +7,29 @@ import CGMP
 /// with `mpz_init_set` when the storage is shared — an `mpz_t` is never copied
 /// bitwise. Instances are immutable once shared, hence `Sendable`.
 public struct BigInt: @unchecked Sendable {
+    /// One allocation holding the object header and the C struct (tail
+    /// allocated), whose address is stable for the object's lifetime; GMP
+    /// allocates the limbs.
     @usableFromInline
-    final class Storage {
-        let value: UnsafeMutablePointer<__mpz_struct>
+    final class Storage: ManagedBuffer<Void, __mpz_struct> {
+        /// The C value.
+        @inline(__always)
+        var value: UnsafeMutablePointer<__mpz_struct> { withUnsafeMutablePointerToElements { $0 } }
 
-        init() {
-            value = .allocate(capacity: 1)
-            __gmpz_init(value)
+        static func make() -> Storage {
+            let storage = unsafeDowncast(Storage.create(minimumCapacity: 1) { _ in }, to: Storage.self)
+            storage.withUnsafeMutablePointerToElements { __gmpz_init($0) }
+            return storage
         }
 
-        init(copying other: UnsafePointer<__mpz_struct>) {
-            value = .allocate(capacity: 1)
-            __gmpz_init_set(value, other)
+        static func make(copying other: UnsafePointer<__mpz_struct>) -> Storage {
+            let storage = unsafeDowncast(Storage.create(minimumCapacity: 1) { _ in }, to: Storage.self)
+            storage.withUnsafeMutablePointerToElements { __gmpz_init_set($0, other) }
+            return storage
         }
 
         deinit {
-            __gmpz_clear(value)
-            value.deallocate()
+            withUnsafeMutablePointerToElements { __gmpz_clear($0) }
         }
     }
 
@@ -33,14 +39,14 @@ public struct BigInt: @unchecked Sendable {
 
     /// Builds a fresh value by letting `body` write into an initialised `mpz_t`.
     static func make(_ body: (UnsafeMutablePointer<__mpz_struct>) -> Void) -> BigInt {
-        let storage = Storage()
+        let storage = Storage.make()
         body(storage.value)
         return BigInt(storage: storage)
     }
 
     mutating func makeUnique() {
         if !isKnownUniquelyReferenced(&storage) {
-            storage = Storage(copying: storage.value)
+            storage = Storage.make(copying: storage.value)
         }
     }
 
@@ -49,7 +55,7 @@ public struct BigInt: @unchecked Sendable {
         try body(storage.value)
     }
 
-    public init() { self.init(storage: Storage()) }
+    public init() { self.init(storage: Storage.make()) }
 
     public init(_ value: Int) {
         self = .make { __gmpz_set_si($0, value) }
@@ -68,7 +74,7 @@ public struct BigInt: @unchecked Sendable {
             body = body.dropFirst()
         }
         guard !body.isEmpty, body.allSatisfy({ $0.isASCII && ($0.isHexDigit || $0.isLetter) }) else { return nil }
-        let storage = Storage()
+        let storage = Storage.make()
         let status = __gmpz_set_str(storage.value, String(body), Int32(radix))
         guard status == 0 else { return nil }
         if negative { __gmpz_neg(storage.value, storage.value) }
@@ -123,7 +129,7 @@ public struct BigInt: @unchecked Sendable {
     /// Floor division with remainder of the same sign as the divisor.
     public func quotientAndRemainderFloor(dividingBy divisor: BigInt) -> (quotient: BigInt, remainder: BigInt) {
         precondition(!divisor.isZero, "division of an integer by zero")
-        let q = Storage(), r = Storage()
+        let q = Storage.make(), r = Storage.make()
         __gmpz_fdiv_qr(q.value, r.value, storage.value, divisor.storage.value)
         return (BigInt(storage: q), BigInt(storage: r))
     }

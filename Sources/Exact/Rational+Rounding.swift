@@ -1,3 +1,5 @@
+import CGMP
+
 /// Correct rounding of exact rationals: to binary floating point (nearest,
 /// ties to even, subnormals and overflow as IEEE 754 specifies) and to a
 /// number of significant decimal digits. Decided by exact integer arithmetic.
@@ -5,7 +7,38 @@ extension Rational {
     /// The float nearest to self; ties go to the even significand.
     public func rounded<F: BinaryFloatingPoint>(to _: F.Type = F.self) -> F
     where F.RawSignificand: FixedWidthInteger, F.RawExponent: FixedWidthInteger {
-        Fraction(self).rounded(to: F.self)
+        if let fast = fastRounded(to: F.self) { return fast }
+        return Fraction(self).rounded(to: F.self)
+    }
+
+    /// The common cases without big-integer work, or nil:
+    /// - |p| and q both exactly representable in F: one IEEE division, which
+    ///   is correctly rounded (nearest, ties to even; p/q ≥ 2^−precision is
+    ///   far from underflow and overflow);
+    /// - q = 2^e and |p| < 2^64: p rounded once to F (nearest, ties to even),
+    ///   then scaled by 2^−e, exact while the result stays normal.
+    @inline(__always)
+    func fastRounded<F: BinaryFloatingPoint>(to _: F.Type) -> F? {
+        let precision = F.significandBitCount + 1
+        guard precision <= 64 else { return nil }
+        let value = storage.value
+        let sign = cgmp_mpq_sgn(value)
+        if sign == 0 { return 0 }
+        let num = cgmp_mpq_numref_const(value), den = cgmp_mpq_denref_const(value)
+        let numBits = Int(__gmpz_sizeinbase(num, 2)), denBits = Int(__gmpz_sizeinbase(den, 2))
+        guard numBits <= 64 else { return nil }
+        let magnitude = __gmpz_getlimbn(num, 0)
+        if numBits <= precision && denBits <= precision {
+            let quotient = F(UInt64(magnitude)) / F(UInt64(__gmpz_getlimbn(den, 0)))
+            return sign < 0 ? -quotient : quotient
+        }
+        let shift = Int(__gmpz_scan1(den, 0))
+        guard shift == denBits - 1 else { return nil } // q is not a power of two
+        // |p|·2^−e ≥ 2^−e; keep the result normal: exponent of the result ≥ numBits − 1 − e.
+        guard numBits - 1 - shift - precision >= Int(F.leastNormalMagnitude.exponent) else { return nil }
+        let rounded = F(UInt64(magnitude)) // correctly rounded (nearest, ties to even)
+        let scaled = F(sign: .plus, exponent: F.Exponent(-shift), significand: rounded)
+        return sign < 0 ? -scaled : scaled
     }
 
     /// The integer nearest to self, ties to even.

@@ -4,24 +4,29 @@ import CGMP
 /// positive denominator, with value semantics (see `BigInt` for the storage
 /// discipline: one owner, `mpq_set` to copy, `mpq_clear` in `deinit`).
 public struct Rational: @unchecked Sendable {
+    /// One allocation holding the object header and the C struct (tail
+    /// allocated), whose address is stable for the object's lifetime; GMP
+    /// allocates the limbs.
     @usableFromInline
-    final class Storage {
-        let value: UnsafeMutablePointer<__mpq_struct>
+    final class Storage: ManagedBuffer<Void, __mpq_struct> {
+        /// The C value.
+        @inline(__always)
+        var value: UnsafeMutablePointer<__mpq_struct> { withUnsafeMutablePointerToElements { $0 } }
 
-        init() {
-            value = .allocate(capacity: 1)
-            __gmpq_init(value)
+        static func make() -> Storage {
+            let storage = unsafeDowncast(Storage.create(minimumCapacity: 1) { _ in }, to: Storage.self)
+            storage.withUnsafeMutablePointerToElements { __gmpq_init($0) }
+            return storage
         }
 
-        init(copying other: UnsafePointer<__mpq_struct>) {
-            value = .allocate(capacity: 1)
-            __gmpq_init(value)
-            __gmpq_set(value, other)
+        static func make(copying other: UnsafePointer<__mpq_struct>) -> Storage {
+            let storage = unsafeDowncast(Storage.create(minimumCapacity: 1) { _ in }, to: Storage.self)
+            storage.withUnsafeMutablePointerToElements { __gmpq_init($0); __gmpq_set($0, other) }
+            return storage
         }
 
         deinit {
-            __gmpq_clear(value)
-            value.deallocate()
+            withUnsafeMutablePointerToElements { __gmpq_clear($0) }
         }
     }
 
@@ -30,21 +35,21 @@ public struct Rational: @unchecked Sendable {
     init(storage: Storage) { self.storage = storage }
 
     static func make(_ body: (UnsafeMutablePointer<__mpq_struct>) -> Void) -> Rational {
-        let storage = Storage()
+        let storage = Storage.make()
         body(storage.value)
         return Rational(storage: storage)
     }
 
     mutating func makeUnique() {
         if !isKnownUniquelyReferenced(&storage) {
-            storage = Storage(copying: storage.value)
+            storage = Storage.make(copying: storage.value)
         }
     }
 
     public static let zero = Rational(0)
     public static let one = Rational(1)
 
-    public init() { self.init(storage: Storage()) }
+    public init() { self.init(storage: Storage.make()) }
 
     public init(_ value: Int) {
         self = .make { __gmpq_set_si($0, value, 1) }

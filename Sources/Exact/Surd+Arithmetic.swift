@@ -59,7 +59,16 @@ extension Surd {
              terms: operand.terms.map { Term(coefficient: -$0.coefficient, radicand: $0.radicand) })
     }
 
-    public static func - (lhs: Surd, rhs: Surd) -> Surd { lhs + (-rhs) }
+    public static func - (lhs: Surd, rhs: Surd) -> Surd {
+        // The common shapes directly, without building −rhs first.
+        if rhs.terms.isEmpty { return Surd(canonicalRational: lhs.rational - rhs.rational, terms: lhs.terms) }
+        if lhs.terms.count == 1, rhs.terms.count == 1, lhs.terms[0].radicand == rhs.terms[0].radicand {
+            let coefficient = lhs.terms[0].coefficient - rhs.terms[0].coefficient
+            let terms = coefficient.isZero ? [] : [Term(coefficient: coefficient, radicand: lhs.terms[0].radicand)]
+            return Surd(canonicalRational: lhs.rational - rhs.rational, terms: terms)
+        }
+        return lhs + (-rhs)
+    }
 
     /// Multiplication by a rational, which never changes the radicands.
     public func scaled(by factor: Rational) -> Surd {
@@ -75,6 +84,9 @@ extension Surd {
             // (a + b√n)(c + d√n) = (ac + bdn) + (ad + bc)√n
             let a = lhs.rational, b = lhs.terms[0].coefficient, c = rhs.rational, d = rhs.terms[0].coefficient
             let n = Rational(lhs.terms[0].radicand)
+            if a.isZero && c.isZero { return Surd(b * d * n) } // b√n·d√n = bdn
+            if a.isZero { return Surd(canonicalRational: b * d * n, terms: [Term(coefficient: b * c, radicand: lhs.terms[0].radicand)]) }
+            if c.isZero { return Surd(canonicalRational: b * d * n, terms: [Term(coefficient: a * d, radicand: lhs.terms[0].radicand)]) }
             let coefficient = a * d + b * c
             let terms = coefficient.isZero ? [] : [Term(coefficient: coefficient, radicand: lhs.terms[0].radicand)]
             return Surd(canonicalRational: a * c + b * d * n, terms: terms)

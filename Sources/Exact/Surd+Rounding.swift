@@ -54,7 +54,9 @@ extension Surd {
     /// The float nearest to the value (ties to even, subnormals, overflow).
     public func rounded<F: BinaryFloatingPoint>(to _: F.Type = F.self) -> F
     where F.RawSignificand: FixedWidthInteger, F.RawExponent: FixedWidthInteger {
-        decided { SignedFloat(value: $0.rounded(to: F.self)) }.value
+        if terms.isEmpty { return rational.rounded(to: F.self) }
+        if let fast = fastRounded(to: F.self) { return fast }
+        return decided { SignedFloat(value: $0.rounded(to: F.self)) }.value
     }
 
     public var doubleValue: Double { rounded(to: Double.self) }

@@ -71,6 +71,18 @@ final class ConventionTests: XCTestCase {
         try assertRunning("tf-fused", mean: "5/2", variance: "19/4", params: [("momentum", "0.5")])
     }
 
+    func testTFKerasFusedCudnnOneDNNAndThePaper() throws {
+        // tf-keras-fused: decay 0.99, unbiased: RM as keras (0.0598);
+        // RV = 0.99·1 + 0.01·2 = 1.01, then 0.99·1.01 + 0.01·8 = 0.9999 + 0.08 = 1.0799.
+        try assertRunning("tf-keras-fused", mean: "0.0598", variance: "1.0799")
+        // cudnn: factor 1 on the new batch, unbiased: the last batch's 4 and 8.
+        try assertRunning("cudnn", mean: "4", variance: "8")
+        // onednn-graph: decay 0.5, biased: RM = 1, then 0.5 + 2 = 2.5; RV = 0.5 + 0.5 = 1, then 0.5 + 2 = 2.5.
+        try assertRunning("onednn-graph", mean: "5/2", variance: "5/2")
+        // The paper's Algorithm 2 (as notes 002): 3 and m/(m − 1)·(1 + 4)/2 = 5.
+        try assertRunning("ioffe-szegedy", mean: "3", variance: "5")
+    }
+
     func testCaffe() throws {
         // d = 0.999, c = m/(m − 1) = 2. Sums: s₀ = 2, s₁ = 2·1 = 2, s₂ = 1 → (2, 2);
         // then s₀ = 4 + 0.999·2 = 5.998, s₁ = 8 + 0.999·2 = 9.998, s₂ = 1.999

@@ -120,4 +120,41 @@ final class GradientTests: XCTestCase {
         }
         print("worst normwise dx error: \(worst) × m·u·scale")
     }
+
+    /// The same check for layer, group and instance norm (γ varying inside a
+    /// group), with an exact forward-mode derivative over the plan's groups.
+    func testGroupedNormsBackwardEqualsExactDirectionalDerivative() throws {
+        var generator = SplitMix64(seed: 24)
+        var checked = 0
+        for trial in 0..<120 {
+            let channels = [2, 4][trial % 2]
+            let shape = [generator.int(1...2), channels, 1, generator.int(1...2)]
+            let x = generator.tensor(shape), v = generator.tensor(shape), dy = generator.tensor(shape)
+            let gamma = generator.tensor([channels])
+            let groups = [1, 2, channels][trial % 3]
+            let eps = try Rational(BigInt(1), BigInt(generator.int(1...9)))
+            let layout = try ChannelLayout(x)
+            let plan = NormalizationPlan.groupNorm(layout, groups: groups, elementwise: false)
+            let trace = try GroupNormOperation.run(makeCase("groupnorm", params: [("eps", eps.description), ("groups", "\(groups)")],
+                                                            inputs: [("x", x), ("dy", dy), ("gamma", gamma)]), as: Surd.self)
+            var expected = Surd.zero
+            for members in plan.groups {
+                let m = Surd(Rational(members.count))
+                let xs = members.map { Surd(x.values[$0]) }, vs = members.map { Surd(v.values[$0]) }
+                let mean = xs.reduce(.zero, +) / m, dMean = vs.reduce(.zero, +) / m
+                let c = xs.map { $0 - mean }, dc = vs.map { $0 - dMean }
+                let variance = c.map { $0 * $0 }.reduce(.zero, +) / m
+                let dVariance = Surd(2) * zip(c, dc).map { $0 * $1 }.reduce(.zero, +) / m
+                let std = try (variance + Surd(eps)).squareRoot(), dStd = dVariance / (Surd(2) * std)
+                for (j, index) in members.enumerated() {
+                    let dXhat = dc[j] / std - c[j] * dStd / (std * std)
+                    expected += Surd(dy.values[index]) * Surd(gamma.values[plan.affineIndex[index]]) * dXhat
+                }
+            }
+            let directional = zip(trace["dx"]!.values, v.values).map { $0 * Surd($1) }.reduce(.zero, +)
+            XCTAssertEqual(directional, expected, "trial \(trial), groups \(groups)")
+            checked += 1
+        }
+        XCTAssertEqual(checked, 120)
+    }
 }

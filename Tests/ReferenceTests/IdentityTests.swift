@@ -10,10 +10,10 @@ final class IdentityTests: XCTestCase {
     func testBatchNormTrainingIdentitiesOnDenseAndConvShapes() throws {
         var generator = SplitMix64(seed: 11)
         var checked = 0
-        for trial in 0..<300 {
+        for trial in 0..<600 {
             let conv = trial % 3 == 0
-            let shape = conv ? [generator.int(1...2), generator.int(1...3), generator.int(1...2), generator.int(1...2)]
-                             : [generator.int(2...5), generator.int(1...3)]
+            let shape = conv ? [generator.int(1...3), generator.int(1...3), generator.int(1...2), generator.int(1...3)]
+                             : [generator.int(2...8), generator.int(1...3)]
             let x = generator.tensor(shape)
             let eps = generator.eps()
             let plan = NormalizationPlan.batchNorm(try ChannelLayout(x))
@@ -37,7 +37,7 @@ final class IdentityTests: XCTestCase {
             }
             checked += 1
         }
-        XCTAssertGreaterThan(checked, 200)
+        XCTAssertGreaterThan(checked, 450)
     }
 
     func testLayerGroupInstanceNormIdentities() throws {
@@ -159,5 +159,19 @@ final class IdentityTests: XCTestCase {
         let sigma = try Surd.squareRoot(of: rational("14/3"))
         let expected = (Surd(rational("-1/3")) - Surd(2) / (Surd(3) * sigma * sigma)) / sigma
         XCTAssertEqual(values(trace, "jacobian")[1], expected)
+    }
+
+    func testJacobianDifferenceQuotientConvergesLikeHSquared() throws {
+        let x = Tensor<Rational>(shape: [4, 1], values: [1, 2, 6, -3])
+        let dy = Tensor<Rational>(shape: [4, 1], values: [1, 0, 0, 0])
+        var previous: Double?
+        for k in 3...7 {
+            let h = try Rational(BigInt(1), BigInt(1 << k))
+            let trace = try BatchNormFactsOperation.run(makeCase("bn-facts", params: [("eps", "1/10"), ("h", h.description)],
+                                                                 inputs: [("x", x), ("dy", dy)]), as: Surd.self)
+            let error = values(trace, "jacobian_dq_error").map { $0.magnitude.rounded(to: Double.self) }.max()!
+            if let previous { XCTAssertEqual(previous / error, 4, accuracy: 0.4, "h = 2^-\(k)") }
+            previous = error
+        }
     }
 }

@@ -20,6 +20,9 @@ public enum BatchNormOperation: ReferenceOperation {
     public static let name = "batchnorm"
     public static let summary = "Batch normalization, training (forward, backward, running stats) or eval"
 
+    @_specialize(where S == Surd)
+    @_specialize(where S == Double)
+    @_specialize(where S == Float)
     public static func run<S: ReferenceScalar>(_ input: CaseInput, as _: S.Type) throws -> Trace<S> {
         let convention = try input.batchNormConvention()
         let xExact = try input.requiredTensor("x")

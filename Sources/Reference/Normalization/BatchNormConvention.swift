@@ -201,10 +201,44 @@ extension BatchNormConvention {
         momentumMeaning: .decayOnOld, defaultMomentum: decimal("0.9"), runningVariance: .biased,
         defaultEps: 0, averaged: .standardDeviation, citation: "shared/seeds/004 (moving averages of mu and sigma); conventions.md §10")
 
+    /// tf.keras 2.x `BatchNormalization(fused=True)` (the default when eligible):
+    /// Keras's decay 0.99 on the old value, but the fused op feeds the moving
+    /// variance the Bessel-corrected batch variance; ε = 1e-3.
+    /// [TFK212] L243, L640-660; [TF-fused]; tensorflow/tensorflow#55545
+    public static let tfKerasFused = BatchNormConvention(
+        name: "tf-keras-fused", summary: "tf.keras 2.x fused=True: decay 0.99 on the old value, unbiased moving var, eps 1e-3",
+        momentumMeaning: .decayOnOld, defaultMomentum: decimal("0.99"), runningVariance: .unbiased,
+        defaultEps: decimal("1e-3"), citation: "[TFK212] _fused_batch_norm; [TF-fused] rest_size_adjust; tensorflow/tensorflow#55545")
+
+    /// cuDNN `cudnnBatchNormalizationForwardTraining`: `exponentialAverageFactor`
+    /// weighs the new batch (no default; the header says to use 1 on the first
+    /// call, taken here), unbiased running variance, ε ≥ CUDNN_BN_MIN_EPSILON = 1e-5.
+    /// [CUDNN-h]; apache/mxnet#21111
+    public static let cudnn = BatchNormConvention(
+        name: "cudnn", summary: "cuDNN: exponentialAverageFactor on the new batch (1 on the first call), unbiased running var, eps 1e-5",
+        momentumMeaning: .factorOnNew, defaultMomentum: 1, runningVariance: .unbiased,
+        defaultEps: decimal("1e-5"), citation: "[CUDNN-h] cudnnBatchNormalizationForwardTraining; soumith/cudnn.torch#199")
+
+    /// oneDNN Graph `BatchNormForwardTraining`: `new = momentum·old + (1 − momentum)·batch`,
+    /// default 0.5 when absent, population (biased) variance; ε is a required
+    /// attribute (1e-5 taken). [ONEDNN-graph], [ONEDNN-bn]
+    public static let onednnGraph = BatchNormConvention(
+        name: "onednn-graph", summary: "oneDNN Graph BatchNormForwardTraining: decay 0.5 on the old value, biased var",
+        momentumMeaning: .decayOnOld, defaultMomentum: decimal("0.5"), runningVariance: .biased,
+        defaultEps: decimal("1e-5"), citation: "[ONEDNN-graph] op_executable.hpp L1836-1890; [ONEDNN-bn]")
+
+    /// The batch-normalization paper, Algorithm 2: E[x] = E_B[μ_B],
+    /// Var[x] = m/(m − 1)·E_B[σ²_B] over the training batches; ε inside.
+    /// (The same choices as notes 002, which follows it.) [conventions §2 "BN paper"]
+    public static let ioffeSzegedy = BatchNormConvention(
+        name: "ioffe-szegedy", summary: "BN paper Algorithm 2: average of batch means, m/(m-1) times average of batch variances",
+        momentumMeaning: .factorOnNew, defaultMomentum: 0, averaging: .cumulative, runningVariance: .unbiased,
+        defaultEps: decimal("1e-5"), citation: "Ioffe & Szegedy 2015, Algorithm 2 step 10 (quoted in keras-team/keras PR #9028)")
+
     /// Every named convention, in the order help texts list them.
     public static let presets: [BatchNormConvention] = [
-        .pytorch, .pytorchCumulative, .keras, .keras2, .tfFused, .onnx, .flax, .mxnet, .caffe,
-        .notes000, .notes001, .notes002, .notes004,
+        .pytorch, .pytorchCumulative, .keras, .keras2, .tfFused, .tfKerasFused, .onnx, .flax, .mxnet, .caffe,
+        .cudnn, .onednnGraph, .ioffeSzegedy, .notes000, .notes001, .notes002, .notes004,
     ]
 
     public static var presetNames: [String] { presets.map(\.name) }

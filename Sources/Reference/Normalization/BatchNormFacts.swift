@@ -18,6 +18,9 @@ public enum BatchNormFactsOperation: ReferenceOperation {
     public static let name = "bn-facts"
     public static let summary = "Bias invariance, Santurkar Theorem 2.1, the per-element Jacobian and the notes' erratum, exactly"
 
+    @_specialize(where S == Surd)
+    @_specialize(where S == Double)
+    @_specialize(where S == Float)
     public static func run<S: ReferenceScalar>(_ input: CaseInput, as _: S.Type) throws -> Trace<S> {
         let xExact = try input.requiredTensor("x")
         guard xExact.shape.count == 2 else { throw ReferenceError("input x has shape \(xExact.shape); bn-facts takes (N, C)") }

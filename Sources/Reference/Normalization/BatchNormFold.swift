@@ -12,6 +12,9 @@ public enum BatchNormFoldOperation: ReferenceOperation {
     public static let name = "bn-fold"
     public static let summary = "Fold eval-mode batch norm into the preceding linear layer, checked exactly"
 
+    @_specialize(where S == Surd)
+    @_specialize(where S == Double)
+    @_specialize(where S == Float)
     public static func run<S: ReferenceScalar>(_ input: CaseInput, as _: S.Type) throws -> Trace<S> {
         let convention = try input.batchNormConvention()
         let wExact = try input.requiredTensor("W")

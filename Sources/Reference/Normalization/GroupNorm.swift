@@ -12,6 +12,9 @@ public enum GroupNormOperation: ReferenceOperation {
     public static let name = "groupnorm"
     public static let summary = "Group normalization (per sample, per group of channels), forward and backward"
 
+    @_specialize(where S == Surd)
+    @_specialize(where S == Double)
+    @_specialize(where S == Float)
     public static func run<S: ReferenceScalar>(_ input: CaseInput, as _: S.Type) throws -> Trace<S> {
         let xExact = try input.requiredTensor("x")
         let layout = try ChannelLayout(xExact)
@@ -62,6 +65,9 @@ public enum LayerNormOperation: ReferenceOperation {
     public static let name = "layernorm"
     public static let summary = "Layer normalization (per sample over all features), forward and backward"
 
+    @_specialize(where S == Surd)
+    @_specialize(where S == Double)
+    @_specialize(where S == Float)
     public static func run<S: ReferenceScalar>(_ input: CaseInput, as _: S.Type) throws -> Trace<S> {
         let xExact = try input.requiredTensor("x")
         let layout = try ChannelLayout(xExact)
@@ -76,6 +82,9 @@ public enum InstanceNormOperation: ReferenceOperation {
     public static let name = "instancenorm"
     public static let summary = "Instance normalization (group norm with G = C), forward and backward"
 
+    @_specialize(where S == Surd)
+    @_specialize(where S == Double)
+    @_specialize(where S == Float)
     public static func run<S: ReferenceScalar>(_ input: CaseInput, as _: S.Type) throws -> Trace<S> {
         let xExact = try input.requiredTensor("x")
         let layout = try ChannelLayout(xExact)

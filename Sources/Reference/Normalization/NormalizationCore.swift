@@ -57,7 +57,7 @@ struct NormalizationPlan {
             }
         }
         let affineShape = elementwise ? Array(layout.shape.dropFirst()) : [layout.channels]
-        return NormalizationPlan(shape: layout.shape, groups: groups, statShape: [layout.batch, groupCount], affineIndex: affine,
+        return NormalizationPlan(shape: layout.shape, groups: groups, statShape: groupCount == 1 ? [layout.batch] : [layout.batch, groupCount], affineIndex: affine,
                                  affineShape: affineShape, over: groupCount == 1 ? "c\(layout.spatialText)" : "c∈g\(layout.spatialText)",
                                  label: { "sample \($0 / groupCount)" + (groupCount == 1 ? "" : ", group \($0 % groupCount)") })
     }
@@ -94,6 +94,9 @@ struct NormalizationValues<S: ReferenceScalar> {
 /// recording every node of the computational graph. Names are prefixed by
 /// `prefix` so a trace can hold a second run (e.g. the shifted input of the
 /// bias-invariance fact).
+@_specialize(where S == Surd)
+@_specialize(where S == Double)
+@_specialize(where S == Float)
 func normalizeRecording<S: ReferenceScalar>(
     _ trace: inout Trace<S>, plan: NormalizationPlan, x: [S], gamma: [S], beta: [S], dy: [S]?,
     eps: Rational, placement: BatchNormConvention.EpsPlacement, prefix: String = "", outputs: Bool = true

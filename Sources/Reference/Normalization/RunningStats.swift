@@ -15,6 +15,9 @@ public enum RunningStatsOperation: ReferenceOperation {
     public static let name = "running-stats"
     public static let summary = "Running mean and variance over a sequence of batches, by convention; eval-mode output"
 
+    @_specialize(where S == Surd)
+    @_specialize(where S == Double)
+    @_specialize(where S == Float)
     public static func run<S: ReferenceScalar>(_ input: CaseInput, as _: S.Type) throws -> Trace<S> {
         let convention = try input.batchNormConvention()
         let batchesExact = try input.requiredTensor("batches")

@@ -9,6 +9,9 @@ public enum StandardizeOperation: ReferenceOperation {
     public static let name = "standardize"
     public static let summary = "Mean, variance (N or N-1), std, z-scores and lag-1 autocorrelation"
 
+    @_specialize(where S == Surd)
+    @_specialize(where S == Double)
+    @_specialize(where S == Float)
     public static func run<S: ReferenceScalar>(_ input: CaseInput, as _: S.Type) throws -> Trace<S> {
         let xExact = try input.requiredTensor("x")
         let n = xExact.count

@@ -3,6 +3,11 @@ import Exact
 import OrderedJSON
 import Reference
 import SplitMix
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `normlab bench reference`: the cost of the exact reference — training-mode
 /// batch norm forward and backward with every intermediate, plus the correct
@@ -40,23 +45,51 @@ struct ReferenceBenchCommand: ParsableCommand {
             ("dy", Tensor(shape: [n, c], values: (0..<count).map { _ in value(scale: 1) })),
         ]).snappedToPrecision().input
 
+        // Wall time and this thread's CPU time (steadier when other processes
+        // share the cores), each the median over the repetitions.
         var exactTrace: Trace<Surd>?
-        let exactTime = medianSeconds(repetitions: repetitions) { exactTrace = try! BatchNormOperation.run(input, as: Surd.self) }
+        let (exactTime, exactCPU) = measure(repetitions) { exactTrace = try! BatchNormOperation.run(input, as: Surd.self) }
         var checksum = 0.0
-        let roundTime = medianSeconds(repetitions: repetitions) {
+        let (roundTime, roundCPU) = measure(repetitions) {
             checksum = 0
             for step in exactTrace!.steps { for value in step.tensor.values { checksum += value.rounded(to: Double.self) } }
         }
         var doubleTrace: Trace<Double>?
-        let doubleTime = medianSeconds(repetitions: max(repetitions, 5)) { doubleTrace = try! BatchNormOperation.run(input, as: Double.self) }
+        let (doubleTime, doubleCPU) = measure(max(repetitions, 5)) { doubleTrace = try! BatchNormOperation.run(input, as: Double.self) }
         let values = exactTrace!.steps.reduce(0) { $0 + $1.tensor.count }
         let total = exactTime + roundTime
         print("exact training-mode batch norm, N×C = \(n)×\(c), \(exactTrace!.steps.count) steps, \(values) values (single-threaded)")
-        print("  exact forward+backward, all intermediates   \(formatDuration(exactTime))")
-        print("  correct f64 rounding of every value         \(formatDuration(roundTime))")
-        print("  exact total                                 \(formatDuration(total))   target < 1 s")
-        print("  same computation in Double                  \(formatDuration(doubleTime))")
-        print("  ratio exact/Double                          \(format3(total / doubleTime))×")
+        let totalCPU = exactCPU + roundCPU
+        func row(_ label: String, _ wall: Double, _ cpu: Double, _ note: String = "") {
+            print("  " + label.padding(toLength: 44, withPad: " ", startingAt: 0) + formatDuration(wall).padding(toLength: 12, withPad: " ", startingAt: 0)
+                  + formatDuration(cpu).padding(toLength: 12, withPad: " ", startingAt: 0) + note)
+        }
+        print("  " + "".padding(toLength: 44, withPad: " ", startingAt: 0) + "wall".padding(toLength: 12, withPad: " ", startingAt: 0) + "thread CPU")
+        row("exact forward+backward, all intermediates", exactTime, exactCPU)
+        row("correct f64 rounding of every value", roundTime, roundCPU)
+        row("exact total", total, totalCPU, "target < 1 s")
+        row("same computation in Double", doubleTime, doubleCPU)
+        print("  ratio exact/Double (CPU)                    \(format3(totalCPU / doubleCPU))×")
         _ = (checksum, doubleTrace)
     }
+}
+
+/// Median wall time and median thread CPU time of `repetitions` runs.
+private func measure(_ repetitions: Int, _ body: () -> Void) -> (wall: Double, cpu: Double) {
+    var walls: [Double] = [], cpus: [Double] = []
+    let clock = ContinuousClock()
+    for _ in 0..<max(1, repetitions) {
+        let cpuStart = threadCPUSeconds()
+        let elapsed = clock.measure(body)
+        cpus.append(threadCPUSeconds() - cpuStart)
+        walls.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+    }
+    walls.sort(); cpus.sort()
+    return (walls[walls.count / 2], cpus[cpus.count / 2])
+}
+
+private func threadCPUSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
 }
