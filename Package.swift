@@ -57,7 +57,7 @@ let package = Package(
         // Shared test helpers (ULP-based assertClose, deterministic generators).
         .target(name: "TestSupport", dependencies: ["Exact", "SplitMix"], path: "Tests/TestSupport"),
         .testTarget(name: "ExactTests", dependencies: ["Exact", "TestSupport"]),
-        .testTarget(name: "ReferenceTests", dependencies: ["Reference", "TestSupport"]),
+        .testTarget(name: "ReferenceTests", dependencies: ["Reference", "OrderedJSON", "TestSupport"]),
         .testTarget(name: "VectorsTests", dependencies: ["Vectors", "TestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "TestSupport"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),

@@ -52,7 +52,15 @@ final class ContractTests: XCTestCase {
             makeCase("running-stats", convention: "keras", inputs: [("batches", Tensor(shape: [2, 2, 1], values: [1, 3, 2, 6])), ("x", Tensor(shape: [1, 1], values: [1]))]),
             makeCase("bn-fold", inputs: [("W", Tensor(shape: [1, 2], values: [1, 2])), ("x", Tensor(shape: [1, 2], values: [3, 4]))]),
             makeCase("bn-facts", params: [("eps", "1/10")], inputs: [("x", Tensor(shape: [3, 1], values: [1, 2, 6])), ("dy", Tensor(shape: [3, 1], values: [1, -2, 0]))]),
-        ]
+            makeCase("naive-variance", inputs: [("x", Tensor(vector: [1, 2, 4, 8]))]),
+            makeCase("dropout", params: [("p", "1/2")], inputs: [("x", Tensor(vector: [1, -2, 3, 4])), ("mask", Tensor(vector: [1, 0, 1, 1]))]),
+            makeCase("dropout-regression", params: [("p", "1/2")], inputs: [("X", Tensor(shape: [3, 2], values: [1, 2, 3, -1, 0, 2])),
+                                                                            ("y", Tensor(vector: [1, 0, 2])), ("w", Tensor(vector: [1, -1]))]),
+            makeCase("dropout-committee", params: [("p", "1/2")], inputs: [("x", Tensor(vector: [1, -1, 2])), ("S", Tensor(shape: [3, 2], values: [1, -1, 1, 1, 0, 1])),
+                                                                           ("v", Tensor(vector: [1, 2]))]),
+            makeCase("dropout-bn-shift", params: [("p", "1/2")], inputs: [("x", Tensor(vector: [1, 2, 3, 6]))]),
+            makeCase("ridge", params: [("intercept", "true")], inputs: [("X", Tensor(shape: [4, 1], values: [0, 1, 2, 3])), ("y", Tensor(vector: [1, 2, 3, 5]))]),
+        ] + Self.worldCases
         XCTAssertEqual(Set(cases.map(\.op)), Set(ReferenceOperations.all.map { $0.name }))
         for var input in cases {
             input.precision = .f32
@@ -108,5 +116,20 @@ final class ContractTests: XCTestCase {
         let rerun = try BatchNormOperation.run(again, as: Surd.self)
         XCTAssertEqual(rerun["dx"], set.exact["dx"])
         XCTAssertEqual(rerun.step("running_var", role: .output)?.tensor, set.exact.step("running_var", role: .output)?.tensor)
+    }
+
+    /// The finite world of the bias–variance ops: x uniform on {−1, 0, 1, 2}, target x², noise ±1.
+    static var worldCases: [CaseInput] {
+        let world: [(String, Tensor<Rational>)] = [
+            ("x", Tensor(vector: [-1, 0, 1, 2])), ("x_probs", Tensor(vector: [rational("1/4"), rational("1/4"), rational("1/4"), rational("1/4")])),
+            ("target", Tensor(vector: [1, 0, 1, 4])), ("noise", Tensor(vector: [-1, 1])), ("noise_probs", Tensor(vector: [rational("1/2"), rational("1/2")])),
+        ]
+        return [
+            makeCase("bias-variance", params: [("n", "2"), ("degree", "1")], inputs: world),
+            makeCase("bias-variance-sweep", params: [("n", "2"), ("max_degree", "1")], inputs: world),
+            makeCase("bagging", params: [("n", "2"), ("degree", "1"), ("models", "2")], inputs: world),
+            makeCase("cross-validation", params: [("degree", "1"), ("folds", "3")],
+                     inputs: [("x", Tensor(vector: [0, 1, 2, 3, 4, 5])), ("y", Tensor(vector: [1, 0, 2, 5, 7, 12]))]),
+        ]
     }
 }

@@ -48,6 +48,12 @@ class Case:
             values.append(rational_value(terms))
         return self.tensor("inputs", name)["shape"], values
 
+    def channel_values(self, name, count, fill):
+        """An optional per-channel input tensor as [Fraction], `fill` repeated when the case omits it."""
+        if name not in self.data.get("inputs", {}):
+            return [Fraction(fill)] * count
+        return self.rationals(name)[1]
+
     def param(self, name, default=None):
         """A rational parameter."""
         text = self.params.get(name)

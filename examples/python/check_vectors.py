@@ -13,13 +13,19 @@ script
    `f64`/`f32` string is its correctly rounded value, decided with integer
    arithmetic only;
 3. re-derives, from each case's inputs and params alone, the exact values of
-   the ops it knows (batchnorm train/eval, layernorm, groupnorm, dropout) in
-   Q(sqrt(s)) and compares them with the vectors exactly;
+   the ops it knows and compares every intermediate and output exactly:
+   batchnorm train/eval, layernorm, groupnorm, running-stats (each
+   convention, with sums of square roots where σ is averaged), bn-fold,
+   dropout, dropout-regression, ridge (with the minimum-norm solution when
+   singular) and bias-variance (every dataset of the finite world);
 4. when numpy is installed, runs a plain numpy batch norm on each training
    case and reports its errors against the vectors' tolerances.
 
-The core checks (1-3) use the standard library only. The last line reads
-`N passed, M failed`, counting exact checks (one per value). Exit status:
+The core checks (1-3) use the standard library only; the number types and
+rounding live in exact.py, the derivations in derive_normalization.py,
+derive_dropout.py and derive_regression.py. The last line reads
+`N passed, M failed`, counting exact checks (one per value, and one per
+convention word a derivation decides, such as a running-stats `averaging`). Exit status:
 0 all checks passed, 1 a check failed, 2 unreadable or malformed input.
 """
 
@@ -27,12 +33,10 @@ import argparse
 import hashlib
 import json
 import math
-import re
 import struct
 import sys
 import time
 from fractions import Fraction
-from math import isqrt
 from pathlib import Path
 
 from cases import Case, InputError

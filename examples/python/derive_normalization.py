@@ -169,6 +169,10 @@ CONVENTIONS = {
     "keras":       ("exponential", "old", "biased", "inside", "variance"),
     "keras2":      ("exponential", "old", "keras2", "inside", "variance"),             # σ²·m/(m − (1 + ε))
     "tf-fused":    ("exponential", "new", "unbiased", "inside", "variance"),           # exponential_avg_factor
+    "tf-keras-fused": ("exponential", "old", "unbiased", "inside", "variance"),     # fused op's Bessel correction
+    "cudnn":       ("exponential", "new", "unbiased", "inside", "variance"),
+    "onednn-graph": ("exponential", "old", "biased", "inside", "variance"),
+    "ioffe-szegedy": ("cumulative", "new", "unbiased", "inside", "variance"),        # Algorithm 2
     "onnx":        ("exponential", "old", "biased", "inside", "variance"),
     "flax":        ("exponential", "old", "biased", "inside", "variance"),
     "mxnet":       ("exponential", "old", "biased", "inside", "variance"),
@@ -230,10 +234,10 @@ def derive_running_stats(case):
         return None
     averaging, meaning, estimator, placement, averaged = CONVENTIONS[convention]
     shape, batches = case.rationals("batches")
-    _, initial_mean = case.rationals("running_mean")
-    _, initial_var = case.rationals("running_var")
-    eps, momentum, seen = case.param("eps"), case.param("momentum"), int(case.param("batches_seen", 0))
     k, (n, c, inner) = shape[0], channel_layout(shape[1:])
+    initial_mean = case.channel_values("running_mean", c, 0)
+    initial_var = case.channel_values("running_var", c, 0 if averaging == "caffeNormalizedSum" else 1)
+    eps, momentum, seen = case.param("eps"), case.param("momentum"), int(case.param("batches_seen", 0))
     per_batch, m = len(batches) // k, n * inner
     means = [RunningAverage(averaging, meaning, momentum, v, seen) for v in initial_mean]
     if averaged == "variance":
@@ -263,8 +267,9 @@ def derive_running_stats(case):
         out["caffe_scale"] = [sum((momentum ** j for j in range(seen + b + 1)), Fraction(0)) for b in range(k)]
     out["running_mean"] = [r.value for r in means]
     out["running_var"] = out["running_var_history"][-c:]
-    if "x" in case.data.get("inputs", {}):
-        averaged_std = [r.value for r in spreads] if averaged == "standardDeviation" and eps == 0 else None
+    # √(σ̄² + ε) of an averaged σ̄ (a sum of roots) has no closed form here: those eval fields stay skipped.
+    if "x" in case.data.get("inputs", {}) and (averaged == "variance" or eps == 0):
+        averaged_std = [r.value for r in spreads] if averaged == "standardDeviation" else None
         out.update(eval_affine(case, out["running_mean"], out["running_var"], eps, placement, averaged_std))
     out["_params"] = {"averaging": averaging, "averaged": averaged, "running_var_estimator": estimator}
     return out
@@ -289,9 +294,8 @@ def surd_sqrt(value):
 def eval_affine(case, running_mean, running_var, eps, placement, averaged_std=None):
     """Eval-mode batch norm of input x: std, scale a = γ/std, shift b = β − a·E, y = a·x + b."""
     shape, x = case.rationals("x")
-    _, gamma = case.rationals("gamma")
-    _, beta = case.rationals("beta")
     _, c, inner = channel_layout(shape)
+    gamma, beta = case.channel_values("gamma", c, 1), case.channel_values("beta", c, 0)
     out = {"std": averaged_std} if averaged_std is not None else eval_std(running_var, eps, placement)
     out["scale"] = [Surd.of(g) / s for g, s in zip(gamma, out["std"])]
     out["shift"] = [b - a * e for a, b, e in zip(out["scale"], beta, running_mean)]
@@ -308,11 +312,8 @@ def derive_bn_fold(case):
         return None
     (outputs, inputs), w = case.rationals("W")
     (n, _), x = case.rationals("x")
-    _, bias = case.rationals("bias")
-    _, gamma = case.rationals("gamma")
-    _, beta = case.rationals("beta")
-    _, mean = case.rationals("running_mean")
-    _, var = case.rationals("running_var")
+    bias, gamma, beta = (case.channel_values(name, outputs, fill) for name, fill in (("bias", 0), ("gamma", 1), ("beta", 0)))
+    mean, var = case.channel_values("running_mean", outputs, 0), case.channel_values("running_var", outputs, 1)
     out = eval_std(var, case.param("eps"), CONVENTIONS[convention][3])
     std = out["std"]
 
