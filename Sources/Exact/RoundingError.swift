@@ -34,16 +34,17 @@ public func unitInLastPlace<F: BinaryFloatingPoint>(of value: F) -> F {
     return magnitude.ulp
 }
 
-/// The number of representable values between two floats (0 when equal;
-/// +0 and −0 are one apart, NaN is infinitely far): the elementwise error
-/// measure of NormLab's tolerance policy.
+/// The number of representable values between two floats (0 when equal, so
+/// +0 and −0, the same value, are 0 apart; NaN is infinitely far): the
+/// elementwise error measure of NormLab's tolerance policy.
 public func ulpDistance<F: BinaryFloatingPoint>(_ a: F, _ b: F) -> UInt64
 where F.RawSignificand: FixedWidthInteger, F.RawExponent: FixedWidthInteger {
     if a.isNaN || b.isNaN { return a.isNaN && b.isNaN ? 0 : .max }
+    if a == b { return 0 }
     func ordinal(_ x: F) -> Int64 {
-        // Position of x in the ordered sequence of floats, +0 at 0 and −0 at −1.
+        // Position of x in the ordered sequence of floats, both zeros at 0.
         let magnitude = Int64(x.exponentBitPattern) << Int64(F.significandBitCount) | Int64(x.significandBitPattern)
-        return x.sign == .minus ? -magnitude - 1 : magnitude
+        return x.sign == .minus ? -magnitude : magnitude
     }
     let (x, y) = (ordinal(a), ordinal(b))
     return x >= y ? UInt64(x - y) : UInt64(y - x)

@@ -149,3 +149,15 @@ final class RationalRoundingTests: XCTestCase {
         }
     }
 }
+
+final class UlpDistanceTests: XCTestCase {
+    func testCountsRepresentableValuesBetween() {
+        XCTAssertEqual(ulpDistance(1.0, 1.0.nextUp), 1)
+        XCTAssertEqual(ulpDistance(1.0.nextDown, 1.0.nextUp), 2)
+        XCTAssertEqual(ulpDistance(0.0, -0.0), 0, "the two zeros are one value")
+        XCTAssertEqual(ulpDistance(-Double.leastNonzeroMagnitude, Double.leastNonzeroMagnitude), 2)
+        XCTAssertEqual(ulpDistance(Double.greatestFiniteMagnitude, .infinity), 1)
+        XCTAssertEqual(ulpDistance(1.0, .nan), .max)
+        XCTAssertEqual(ulpDistance(Float(1), Float(1).nextUp.nextUp.nextUp), 3)
+    }
+}

@@ -62,17 +62,4 @@ enum VerbInput {
         guard !rows.isEmpty else { throw InputError("--\(flag) \(path): no data rows") }
         return rows
     }
-
-    /// Runs an op on inputs as given (no snapping to the target precision) and prints it.
-    static func printUnsnapped(_ operation: any ReferenceOperation.Type, input: CaseInput, options: TraceOptions) throws {
-        let traces: TraceSet
-        do { traces = try TraceSet(unsnapped: operation, input: input) } catch let error as ReferenceError {
-            throw InputError(error.message)
-        }
-        if options.json {
-            print(traces.exact.caseJSON(precision: traces.input.precision, convention: traces.input.convention).serialized())
-        } else {
-            print(TraceTable(traces, digits: options.digits).render())
-        }
-    }
 }

@@ -59,6 +59,6 @@ struct RidgeTraceCommand: ParsableCommand {
         VerbInput.set(&base, "sigma2", sigma2, default: nil)
         VerbInput.set(&base, "eta", eta, default: nil)
         try VerbInput.set(&base, "w0", VerbInput.tensor(w0, flag: "w0"), default: nil)
-        try VerbInput.printUnsnapped(Ridge.self, input: base, options: options)
+        try printTrace(Ridge.self, input: base, options: options, snapping: false)
     }
 }
