@@ -6,7 +6,8 @@ import Kernels
 
 /// One benchmark measurement (median over repetitions).
 public struct KernelBenchResult: Sendable, Equatable, Codable {
-    /// "simd" (the Kernels fast path), "copy" (memcpy of the same bytes), "reference" (scalar loops).
+    /// "simd" (the Kernels fast path), "copy" (memcpy of the same bytes), "scalar" (plain
+    /// Double loops), "reference" (NormLab's traced Double reference, every intermediate recorded).
     public var engine: String
     /// "bn_forward", "bn_forward_backward", "ln_forward", "gn_forward", "copy".
     public var op: String
@@ -162,15 +163,19 @@ private func _bench<T: KernelScalar>(
             }
         }
     }
-    // The scalar path runs in Double on the same values.
-    let ref = reference ?? { scalarBatchNormForward(x: $0, shape: $1, gamma: $2, beta: $3, eps: $4, y: $5) }
+    // The scalar paths run in Double on the same values, one thread.
     var yd = [Double](repeating: 0, count: n)
     let gd = gamma.map { Double($0) }, bd = beta.map { Double($0) }
     let xs = x.map { Double($0) }
     xs.withUnsafeBufferPointer { xb in
         yd.withUnsafeMutableBufferPointer { yb in
-            let tr = _median({ ref(xb, shape, gd, bd, 1e-5, yb) }, repetitions: max(1, repetitions / 3))
-            record("reference", "bn_forward", 1, tr, 2 * n * 8, T.dtypeName)
+            let tp = _median({ scalarBatchNormForward(x: xb, shape: shape, gamma: gd, beta: bd, eps: 1e-5, y: yb) },
+                             repetitions: max(1, repetitions / 3))
+            record("scalar", "bn_forward", 1, tp, 2 * n * 8, T.dtypeName)
+            if let reference {
+                let tr = _median({ reference(xb, shape, gd, bd, 1e-5, yb) }, repetitions: max(1, repetitions / 9))
+                record("reference", "bn_forward", 1, tr, 2 * n * 8, T.dtypeName)
+            }
         }
     }
     return out
@@ -186,8 +191,8 @@ private func _bench<T: KernelScalar>(
 /// - Parameters:
 ///   - repetitions: runs per measurement (the scalar path runs a third as many).
 ///   - threadsList: thread counts for the SIMD kernels and the copy.
-///   - scalarReference: the scalar batch-norm forward to compare with; defaults to
-///     `scalarBatchNormForward`. It receives the data as `Double`.
+///   - scalarReference: the reference batch-norm forward to compare with (it receives
+///     the data as `Double`); the plain loops of `scalarBatchNormForward` always run.
 ///   - shapes: override the default shapes (for quick runs).
 public func runKernelBenchmarks(
     repetitions: Int = 9,
@@ -222,23 +227,25 @@ private func _pad(_ s: String, _ w: Int, left: Bool = false) -> String {
 }
 
 /// A text table of the results: GB/s, elements/s, the ratio to the copy bandwidth at
-/// the same shape, dtype and thread count, and the speed-up over the scalar path
-/// (elements per second, same shape and dtype).
+/// the same shape, dtype and thread count, and the speed-ups over the plain scalar loops
+/// and over the traced reference (elements per second, same shape and dtype).
 public func formatKernelBenchTable(_ results: [KernelBenchResult]) -> String {
     func key(_ r: KernelBenchResult) -> String { "\(r.dtype)|\(r.shape)" }
-    var copy: [String: Double] = [:], ref: [String: Double] = [:]
+    var copy: [String: Double] = [:], scalar: [String: Double] = [:], ref: [String: Double] = [:]
     for r in results {
         if r.engine == "copy" { copy[key(r) + "|\(r.threads)"] = r.gbps }
+        if r.engine == "scalar" { scalar[key(r)] = r.elementsPerSecond }
         if r.engine == "reference" { ref[key(r)] = r.elementsPerSecond }
     }
-    let cols = ["engine", "op", "dtype", "shape", "thr", "GB/s", "Gelem/s", "÷copy", "×scalar"]
-    let widths = [10, 20, 6, 16, 4, 8, 8, 7, 8]
+    let cols = ["engine", "op", "dtype", "shape", "thr", "GB/s", "Gelem/s", "÷copy", "×scalar", "×reference"]
+    let widths = [10, 20, 6, 16, 4, 8, 8, 7, 8, 11]
     var lines = [zip(cols, widths).enumerated().map { _pad($1.0, $1.1, left: $0 < 4) }.joined(separator: " ")]
     for r in results {
         let c = copy[key(r) + "|\(r.threads)"].map { _fixed(r.gbps / $0, 2) } ?? "-"
-        let s = ref[key(r)].map { _fixed(r.elementsPerSecond / $0, 1) } ?? "-"
+        let s = scalar[key(r)].map { _fixed(r.elementsPerSecond / $0, 1) } ?? "-"
+        let f = ref[key(r)].map { _fixed(r.elementsPerSecond / $0, 0) } ?? "-"
         let row = [r.engine, r.op, r.dtype, "(" + r.shape.map(String.init).joined(separator: ",") + ")", String(r.threads),
-                   _fixed(r.gbps, 2), _fixed(r.elementsPerSecond / 1e9, 3), c, s]
+                   _fixed(r.gbps, 2), _fixed(r.elementsPerSecond / 1e9, 3), c, s, f]
         lines.append(zip(row, widths).enumerated().map { _pad($1.0, $1.1, left: $0 < 4) }.joined(separator: " "))
     }
     return lines.joined(separator: "\n")

@@ -6,7 +6,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure NormLab's exact arithmetic and kernels (build with -c release).",
-        subcommands: [ExactBenchCommand.self, ReferenceBenchCommand.self, BiasVarianceBenchCommand.self]
+        subcommands: [ExactBenchCommand.self, ReferenceBenchCommand.self, BiasVarianceBenchCommand.self, KernelBenchCommand.self]
     )
 }
 
