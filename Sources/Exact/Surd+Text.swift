@@ -47,6 +47,26 @@ extension Surd: Codable {
     }
 }
 
+extension BigInt: LosslessStringConvertible, Codable {
+    public init?(_ description: String) {
+        self.init(description, radix: 10)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let value = BigInt(text, radix: 10) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "\"\(text)\" is not an integer")
+        }
+        self = value
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
 extension Rational: LosslessStringConvertible, Codable {
     public init?(_ description: String) {
         guard let value = try? Rational(parsing: description) else { return nil }

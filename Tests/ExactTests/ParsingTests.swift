@@ -72,6 +72,9 @@ final class ParsingTests: XCTestCase {
         let data = try JSONEncoder().encode(values)
         XCTAssertEqual(String(decoding: data, as: UTF8.self), "[\"1\\/2+3\\/8*sqrt(10)\",\"-3\\/7\"]")
         XCTAssertEqual(try JSONDecoder().decode([Surd].self, from: data), values)
+        let big = BigInt("-123456789012345678901234567890")!
+        XCTAssertEqual(try JSONDecoder().decode(BigInt.self, from: JSONEncoder().encode(big)), big)
+        XCTAssertThrowsError(try JSONDecoder().decode(BigInt.self, from: Data("\"12x\"".utf8)))
         let rational = try Rational(parsing: "-22/7")
         XCTAssertEqual(try JSONDecoder().decode(Rational.self, from: JSONEncoder().encode(rational)), rational)
     }
