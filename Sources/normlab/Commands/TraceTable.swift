@@ -63,6 +63,8 @@ struct TraceTable {
         guard value.isFinite else { return value.isNaN ? "NaN" : "overflow" }
         let rounded = exact.rounded(to: F.self)
         if value == rounded { return "0" }
+        // Relative to an exact zero no ulp count means anything: show the error itself.
+        if exact.isZero { return "abs \(format3(Double(value)))" }
         let error = RoundingError(rounded: value, exact: exact)
         return error.ulps.map { $0.decimalString(significantDigits: 3) } ?? "?"
     }
