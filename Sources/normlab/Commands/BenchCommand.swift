@@ -1,4 +1,5 @@
 import ArgumentParser
+import Exact
 
 /// `normlab bench …`: throughput figures measured in one run, with ratios
 /// against a baseline measured in the same run (never absolute time limits).
@@ -30,24 +31,9 @@ func formatDuration(_ seconds: Double) -> String {
     return format3(seconds * 1e9) + " ns"
 }
 
-/// Three significant digits, without Foundation's locale-dependent formatting.
+/// Three significant digits, correctly rounded (by the exact decimal
+/// rounding), in %g style: 15.8, 0.00238, 8.88e-16.
 func format3(_ value: Double) -> String {
-    guard value.isFinite, value != 0 else { return "\(value)" }
-    var digits = 2 - Int((value.magnitude).log10Floor)
-    digits = max(0, min(digits, 9))
-    var scale = 1.0
-    for _ in 0..<digits { scale *= 10 }
-    let rounded = (value * scale).rounded() / scale
-    var text = "\(rounded)"
-    if digits == 0, text.hasSuffix(".0") { text.removeLast(2) }
-    return text
-}
-
-private extension Double {
-    var log10Floor: Double {
-        var exponent = 0.0, value = self
-        while value >= 10 { value /= 10; exponent += 1 }
-        while value < 1 { value *= 10; exponent -= 1 }
-        return exponent
-    }
+    guard value.isFinite, value != 0, let exact = try? Rational(exactly: value) else { return value == 0 ? "0" : "\(value)" }
+    return exact.decimalString(significantDigits: 3)
 }
