@@ -277,3 +277,28 @@ final class DropoutTests: XCTestCase {
         XCTAssertEqual(generator.keep(dropProbability: 0.5), u >= 0.5)
     }
 }
+
+final class DropoutBNShiftMonteCarloTests: XCTestCase {
+    /// The sampled variance's 99.9% interval contains the exact training
+    /// variance, for a fixed seed and for nearly every seed of twenty.
+    func testMonteCarloIntervalContainsTheExactVariance() throws {
+        let x = Tensor(vector: [Rational(1), Rational(2), Rational(3), Rational(6)])
+        for variant in [Dropout.Variant.inverted, .plain] {
+            let input = CaseInput(op: DropoutBNShift.name, params: [("p", "1/4"), ("variant", variant.rawValue), ("samples", "20000"), ("seed", "7")],
+                                  inputs: [("x", x)])
+            let trace = try DropoutBNShift.run(input, as: Surd.self)
+            let exact = trace["var_train"]![0].rounded(to: Double.self)
+            let interval = trace["mc_interval"]!.values.map { $0.rounded(to: Double.self) }
+            XCTAssertLessThanOrEqual(interval[0], exact, "\(variant)")
+            XCTAssertGreaterThanOrEqual(interval[1], exact, "\(variant)")
+            var misses = 0
+            for seed in 1...20 {
+                let estimate = DropoutBNShift.monteCarlo(x: x, p: 0.25, variant: variant, samples: 5000, seed: UInt64(seed))
+                if !estimate.contains(exact) { misses += 1 }
+            }
+            XCTAssertLessThanOrEqual(misses, 1, "\(variant): \(misses) of 20 intervals miss")
+        }
+        let bad = CaseInput(op: DropoutBNShift.name, params: [("samples", "1")], inputs: [("x", x)])
+        XCTAssertThrowsError(try DropoutBNShift.run(bad, as: Double.self))
+    }
+}

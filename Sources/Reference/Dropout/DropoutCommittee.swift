@@ -139,6 +139,35 @@ public enum DropoutBNShift: ReferenceOperation {
         for value in x { meanX += value / count; secondX += value * value / count }
         let closed = variant == .inverted ? secondX / q - meanX * meanX : q * secondX - q * q * meanX * meanX
         trace.record("var_train_check", symbol: "difference", formula: variant == .inverted ? "Var_train − (E[x²]/(1−p) − E[x]²) = 0" : "Var_train − ((1−p)E[x²] − (1−p)²E[x]²) = 0", role: .check, Tensor(scalar: varTrain - closed))
+        let samples = try input.integerParam("samples") ?? 0
+        guard samples >= 0, samples != 1 else { throw ReferenceError("parameter samples = \(samples) must be 0 or at least 2 (a variance needs two samples)") }
+        if samples > 0 {
+            let seed = UInt64(try input.integerParam("seed") ?? 1)
+            trace.setParameter("samples", .number(Rational(samples)))
+            trace.setParameter("seed", .number(Rational(Int(seed))))
+            let estimate = monteCarlo(x: xTensor, p: pValue.rounded(to: Double.self), variant: variant, samples: samples, seed: seed)
+            recordMonteCarlo(estimate, into: &trace, symbol: "sample variance of y_train")
+        }
         return trace
+    }
+
+    /// A Monte-Carlo estimate of Var[y_train] in Double: each sample draws a
+    /// value of x (index ⌊u·count⌋) and a keep decision (keep iff u ≥ p) from
+    /// SplitMix64(seed) and forms y = s·r·x. The estimate is the unbiased sample
+    /// variance, the mean of (yᵢ − ȳ)²·N/(N − 1); its interval treats those
+    /// terms as independent, which the delta method justifies for large N.
+    public static func monteCarlo(x: Tensor<Rational>, p: Double, variant: Dropout.Variant, samples: Int, seed: UInt64) -> MonteCarloEstimate {
+        let values = x.values.map { $0.rounded(to: Double.self) }
+        let scale = variant == .inverted ? 1 / (1 - p) : 1
+        var generator = SplitMix64(seed: seed)
+        var ys: [Double] = []
+        ys.reserveCapacity(samples)
+        for _ in 0..<samples {
+            let index = min(values.count - 1, Int(generator.nextUnit() * Double(values.count)))
+            ys.append(generator.keep(dropProbability: p) ? scale * values[index] : 0)
+        }
+        let mean = ys.reduce(0, +) / Double(samples)
+        let correction = Double(samples) / Double(samples - 1)
+        return MonteCarloEstimate(values: ys.map { ($0 - mean) * ($0 - mean) * correction })
     }
 }

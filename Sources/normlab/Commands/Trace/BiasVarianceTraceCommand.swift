@@ -34,14 +34,12 @@ struct BiasVarianceTraceCommand: ParsableCommand {
     )
     @OptionGroup var options: TraceOptions
     @OptionGroup var world: WorldOptions
-    @Option(name: .customLong("monte-carlo"), help: "Sample this many datasets (f64) instead of enumerating.") var samples: Int?
-    @Option(help: "SplitMix64 seed (default 1).") var seed: Int?
+    @OptionGroup var monteCarlo: MonteCarloOptions
 
     func run() throws {
         var base = try options.baseCase(op: BiasVarianceOperation.name)
         try world.apply(to: &base)
-        VerbInput.set(&base, "samples", samples.map(String.init), default: nil)
-        VerbInput.set(&base, "seed", seed.map(String.init), default: nil)
+        monteCarlo.apply(to: &base)
         try printTrace(BiasVarianceOperation.self, input: base, options: options)
     }
 }

@@ -16,8 +16,7 @@ struct DropoutCommitteeTraceCommand: ParsableCommand {
     @Option(help: "Drop probability (default 1/2).") var p: String?
     @Option(help: "linear or relu (default relu).") var activation: String?
     @Option(help: "input or hidden (default input).") var site: String?
-    @Option(name: .customLong("monte-carlo"), help: "Also estimate the mean by MC dropout with this many masks.") var samples: Int?
-    @Option(help: "SplitMix64 seed (default 1).") var seed: Int?
+    @OptionGroup var monteCarlo: MonteCarloOptions
 
     func run() throws {
         var base = try options.baseCase(op: DropoutCommittee.name)
@@ -27,8 +26,7 @@ struct DropoutCommitteeTraceCommand: ParsableCommand {
         VerbInput.set(&base, "p", p, default: "1/2")
         VerbInput.set(&base, "activation", activation, default: nil)
         VerbInput.set(&base, "site", site, default: nil)
-        VerbInput.set(&base, "samples", samples.map(String.init), default: nil)
-        VerbInput.set(&base, "seed", seed.map(String.init), default: nil)
+        monteCarlo.apply(to: &base)
         try printTrace(DropoutCommittee.self, input: base, options: options)
     }
 }

@@ -14,8 +14,7 @@ struct DropoutRegressionTraceCommand: ParsableCommand {
     @Option(help: "Targets (default 1,0,2).") var y: String?
     @Option(help: "Weights (default 1/2,-1).") var w: String?
     @Option(help: "Drop probability (default 1/2).") var p: String?
-    @Option(name: .customLong("monte-carlo"), help: "Also estimate by Monte Carlo with this many sampled masks.") var samples: Int?
-    @Option(help: "SplitMix64 seed for --monte-carlo (default 1).") var seed: Int?
+    @OptionGroup var monteCarlo: MonteCarloOptions
 
     func run() throws {
         var base = try options.baseCase(op: DropoutRegression.name)
@@ -24,8 +23,7 @@ struct DropoutRegressionTraceCommand: ParsableCommand {
         try VerbInput.set(&base, "y", VerbInput.tensor(y, flag: "y"), default: VerbInput.vector(["1", "0", "2"]))
         try VerbInput.set(&base, "w", VerbInput.tensor(w, flag: "w"), default: VerbInput.vector(["1/2", "-1"]))
         VerbInput.set(&base, "p", p, default: "1/2")
-        VerbInput.set(&base, "samples", samples.map(String.init), default: nil)
-        VerbInput.set(&base, "seed", seed.map(String.init), default: nil)
+        monteCarlo.apply(to: &base)
         try printTrace(DropoutRegression.self, input: base, options: options)
     }
 }

@@ -1,6 +1,26 @@
+import ArgumentParser
 import Exact
 import Foundation
 import Reference
+
+/// `--monte-carlo N --seed S`: the sampled estimate several verbs offer next
+/// to their exact value.
+struct MonteCarloOptions: ParsableArguments {
+    @Option(name: .customLong("monte-carlo"), help: "Also estimate by Monte Carlo in f64 with this many samples (a 99.9% interval is shown).")
+    var samples: Int?
+
+    @Option(help: "SplitMix64 seed for --monte-carlo (default 1).")
+    var seed: Int?
+
+    func validate() throws {
+        if let samples, samples < 1 { throw ValidationError("--monte-carlo \(samples) must be at least 1") }
+    }
+
+    func apply(to base: inout CaseInput) {
+        VerbInput.set(&base, "samples", samples.map(String.init), default: nil)
+        VerbInput.set(&base, "seed", seed.map(String.init), default: nil)
+    }
+}
 
 /// Helpers shared by the dropout, regression and bias–variance trace verbs.
 enum VerbInput {
