@@ -70,8 +70,8 @@ enum NormalizationFamilies {
             ],
             tolerances: { input, trace in
                 let shape = input.tensor("x")?.shape ?? [1, 1, 1, 1]
-                let groups = (try? input.integerParam("groups")) ?? 1
-                let m = shape.dropFirst().reduce(1, *) / max(groups ?? 1, 1)
+                let groups = ((try? input.integerParam("groups")) ?? nil) ?? 1
+                let m = shape.dropFirst().reduce(1, *) / max(groups, 1)
                 return groupTolerances(m: m)(input, trace)
             })
     }
