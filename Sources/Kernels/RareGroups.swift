@@ -33,6 +33,21 @@ func _scaled(_ v: Double, _ e: Int) -> Double {
     Double(sign: .plus, exponent: e, significand: v)
 }
 
+/// Multiplication by 2^e as two multiplications by representable powers of two,
+/// 2^e1 with e1 = e clamped to [−1000, 1000], then 2^(e − e1) (clamped likewise:
+/// beyond that every finite value over- or underflows anyway). For the values the
+/// slow path scales (|v| ≤ 2^403, results either ordinary or rounded to a subnormal
+/// only in the second step), this is `_scaled(v, e)` without its branches.
+@usableFromInline
+struct _Pow2 {
+    @usableFromInline let f1: Double, f2: Double
+    @inlinable init(_ e: Int) {
+        let e1 = min(max(e, -1000), 1000), e2 = min(max(e - e1, -1000), 1000)
+        f1 = _scaled(1, e1); f2 = _scaled(1, e2)
+    }
+    @inlinable @inline(__always) func callAsFunction(_ v: Double) -> Double { (v * f1) * f2 }
+}
+
 /// The scale exponent k for a group with max |x| = M > 0 (finite): M·2^k ∈ [2^400, 2^401).
 /// Sums of m squares of such values stay below 2^802·m, and the smallest nonzero
 /// spread of Double data at that scale (2^347) squares to 2^694: no overflow, no
@@ -50,11 +65,10 @@ struct _ScaledGroup {
     @usableFromInline var j = 0
     @inlinable init() {}
 
-    /// x̂ of one element, in `Double`.
+    /// x̂ of one element, in `Double`, given up = _Pow2(k) and down = _Pow2(j).
     @inlinable @inline(__always)
-    func xhat(_ x: Double) -> Double {
-        let xs = _scaled(x, k)
-        return _scaled(((xs - mean.hi) - mean.lo) * r, j)
+    func xhat(_ x: Double, _ up: _Pow2, _ down: _Pow2) -> Double {
+        down(((up(x) - mean.hi) - mean.lo) * r)
     }
 
     /// The statistics in the units of x: mean = μ'/2^k, variance = σ'²·2^−2k (kept
@@ -87,14 +101,15 @@ func _scaledMoments<T: KernelScalar>(_ x: UnsafePointer<T>, _ g: _Group, _ M: Do
     var sg = _ScaledGroup()
     sg.k = _scaleTarget - M.exponent
     let k = sg.k, m = g.count
+    let up = _Pow2(k)
     var s = DoubleWord(0)
-    g.forEach { _, i in s = s.adding(_scaled(x[i]._double, k)) }
+    g.forEach { _, i in s = s.adding(up(x[i]._double)) }
     sg.mean = s.divided(by: Double(m))
     if withVariance {
         var q = DoubleWord(0)
         let mh = sg.mean.hi
         g.forEach { _, i in
-            let d = _scaled(x[i]._double, k) - mh
+            let d = up(x[i]._double) - mh
             q = q.adding(d * d)
         }
         sg.variance = _centredTotal(Double.self, q, sg.mean, m).divided(by: Double(m))
@@ -155,8 +170,9 @@ func _slowForwardGroup<T: KernelScalar>(
     }
     if sg.variance.hi == 0 && eps == 0 { throw .zeroVariance(group: group) }
     _setScaledInvstd(&sg, epsilon: eps)
+    let up = _Pow2(sg.k), down = _Pow2(sg.j)
     g.forEach { p, i in
-        let t = T(_rounding: sg.xhat(x[i]._double))
+        let t = T(_rounding: sg.xhat(x[i]._double, up, down))
         xhat?[i] = t
         let a = affine(p)
         y[i] = t * gamma[a] + beta[a]
@@ -174,10 +190,10 @@ extension _StatsTable {
         gamma: UnsafePointer<T>, beta: UnsafePointer<T>, affine: (Int, Int) -> Int
     ) throws(KernelError) {
         for gi in 0..<count where _forwardNeedsSlowPath(T.self, stats[gi]) {
+            // nil: the fast results stand (an all-zero group with ε > 0), or the group
+            // holds ±∞ or NaN, whose outputs are NaN as they would be anyway.
             if let st = try _slowForwardGroup(x, group(gi), gi, epsilon: epsilon, y, xhat, gamma, beta, fast: stats[gi], { affine(gi, $0) }) {
                 stats[gi] = st
-            } else if !stats[gi].invstd.isFinite {
-                throw .zeroVariance(group: gi)   // (only reached for non-finite input with ε = 0)
             }
         }
     }
@@ -239,8 +255,9 @@ func _slowBackwardGroup<T: KernelScalar>(
     // x̂ = t·2^j with t an ordinary number: the sums of dy·x̂ are formed on t and
     // scaled once, so that a subnormal x̂ does not cost its relative precision.
     let j = src.fromX ? sg.j : 0
+    let up = _Pow2(sg.k), twice = _Pow2(2 * j), last = _Pow2(invE)
     @inline(__always) func t(_ i: Int) -> Double {
-        src.fromX ? ((_scaled(src.p[i]._double, sg.k) - sg.mean.hi) - sg.mean.lo) * sg.r : src.p[i]._double
+        src.fromX ? ((up(src.p[i]._double) - sg.mean.hi) - sg.mean.lo) * sg.r : src.p[i]._double
     }
     // Σdy and Σdy·x̂ for the group's dβ, dγ; Σγdy and Σγdy·x̂ for dx.
     var s1 = DoubleWord(0), s2 = DoubleWord(0)
@@ -256,8 +273,8 @@ func _slowBackwardGroup<T: KernelScalar>(
     let S1 = s1.hi, S2 = s2.hi, md = Double(m)
     g.forEach { p, i in
         let gm = gamma[affine(p)]._double
-        let b = (md * (gm * dy[i]._double) - S1) - _scaled(t(i) * S2, 2 * j)
-        dx[i] = b == 0 ? 0 : T(_rounding: _scaled(b * (invR / md), invE))
+        let b = (md * (gm * dy[i]._double) - S1) - twice(t(i) * S2)
+        dx[i] = b == 0 ? 0 : T(_rounding: last(b * (invR / md)))
     }
     return (a1.hi, _scaled(a2.hi, j))
 }

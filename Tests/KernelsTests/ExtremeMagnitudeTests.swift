@@ -194,6 +194,16 @@ final class ExtremeMagnitudeTests: XCTestCase {
         }
     }
 
+    /// Non-finite input is not a zero variance: the group's outputs are NaN.
+    func testNonFiniteInputIsNotAZeroVarianceError() throws {
+        for eps in [0.0, 1e-5] {
+            let run = try runKernel(.bn(.nc(n: 4, c: 2)), x: [1, .infinity, 2, 1, 3, 1, 4, .nan], gamma: [1, 1], beta: [0, 0],
+                                    eps: eps, dy: [1, 1, 1, 1, 1, 1, 1, 1], threads: 1)
+            XCTAssertTrue((0..<4).allSatisfy { run.xhat[$0 * 2 + 1].isNaN })
+            XCTAssertTrue((0..<4).allSatisfy { run.xhat[$0 * 2].isFinite })
+        }
+    }
+
     /// zeroVariance is thrown only for a constant group with ε = 0, and names it.
     func testZeroVarianceOnlyForConstantGroups() throws {
         let op = NormOp.bn(.nc(n: 4, c: 3))
