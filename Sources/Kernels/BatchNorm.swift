@@ -135,14 +135,21 @@ public enum BatchNorm {
                 _ncBlockForward(xp, yp.p, xhp?.p, n, C, c0, w, eps, gp, bp, table.stats)
             }
         }
-        if let g = table.zeroVarianceGroup() { throw .zeroVariance(group: g) }
+        let groupOf: (Int) -> _Group
+        switch shape {
+        case let .nchw(n, _, h, w): groupOf = { _Group(base: $0 * h * w, runs: n, len: h * w, stride: C * h * w) }
+        case let .nc(n, _): groupOf = { _Group(base: $0, runs: n, len: 1, stride: C) }
+        }
+        try table.fixRareGroups(T.self, x: xp, epsilon: eps, group: groupOf, y: yp.p, xhat: xhp?.p,
+                                gamma: gp, beta: bp, affine: { c, _ in c })
 
         if let rm = runningMean, let rv = runningVariance {
             for c in 0..<C {
                 let st = table.stats[c]
                 rm[c] = T(_rounding: update.apply(running: rm[c]._double, batch: st.mean.hi))
                 rv[c] = T(_rounding: update.apply(running: rv[c]._double,
-                                                  batch: update._batchVariance(st.variance, count: m)))
+                                                  batch: update._batchVariance(st.variance, count: m),
+                                                  batchExponent: st.varianceExponent))
             }
         }
         return table.saved(T.self)
@@ -216,6 +223,18 @@ public enum BatchNorm {
                     _ncBlockBackward(dyp, src, dxp.p, n, C, c0, w, mp.p, ivp, gp, dgp.p, dbp.p)
                 }
             }
+        }
+        // Channels outside the fast path's range (see `_backwardNeedsSlowPath`).
+        for c in 0..<C where _backwardNeedsSlowPath(invstd: saved.invstd[c], variance: saved.variance[c],
+                                                   dgamma: dgamma[c], dbeta: dbeta[c], fromX: src.fromX) {
+            let g: _Group
+            switch shape {
+            case let .nchw(n, _, h, w): g = _Group(base: c * h * w, runs: n, len: h * w, stride: C * h * w)
+            case let .nc(n, _): g = _Group(base: c, runs: n, len: 1, stride: C)
+            }
+            let (s1, s2) = _slowBackwardGroup(dyp, src, g, invstd: saved.invstd[c], dxp.p, gp, { _ in c })
+            dbeta[c] = T(_rounding: s1)
+            dgamma[c] = T(_rounding: s2)
         }
     }
 
@@ -430,18 +449,17 @@ func _ncBlockForward<T: KernelScalar>(
             let t = DoubleWord.twoSum(s[j], d * d); s[j] = t.hi; c[j] += t.lo
         }
     }
-    var zero = false
     for j in 0..<W {
         let sq = _centredTotal(T.self, DoubleWord.twoSum(s[j], c[j]), DoubleWord(mh[j], ml[j]), n)
         let variance = sq.divided(by: Double(n))
         let v = variance.adding(eps)
         let inv = v.hi > 0 ? v.reciprocalSquareRoot() : .infinity
         iv[j] = inv
-        if !inv.isFinite { zero = true }
         out[c0 + j] = _Stats(mean: DoubleWord(mh[j], ml[j]), variance: variance, invstd: inv)
     }
-    if zero { return }   // reported by the caller before anything else is used
-    // Pass 3: x̂ and y, row by row.
+    // Pass 3: x̂ and y, row by row. A channel whose statistics are outside the fast
+    // path's range gets meaningless values here; the caller recomputes it.
+
     let g = gamma + c0, b = beta + c0
     for i in 0..<n {
         let o = i * C + c0

@@ -113,8 +113,11 @@ struct _Stats: Sendable {
     @usableFromInline var mean: DoubleWord
     @usableFromInline var variance: DoubleWord
     @usableFromInline var invstd: Double
-    @inlinable init(mean: DoubleWord, variance: DoubleWord, invstd: Double) {
-        self.mean = mean; self.variance = variance; self.invstd = invstd
+    /// The variance is `variance·2^varianceExponent` (nonzero only for groups from the
+    /// scaled slow path, whose variance may lie outside the range of `Double`).
+    @usableFromInline var varianceExponent = 0
+    @inlinable init(mean: DoubleWord, variance: DoubleWord, invstd: Double, varianceExponent: Int = 0) {
+        self.mean = mean; self.variance = variance; self.invstd = invstd; self.varianceExponent = varianceExponent
     }
     /// From Σx, Σ(x−μ)² (both double-word), the count m and ε.
     @inlinable
@@ -249,12 +252,6 @@ final class _StatsTable: @unchecked Sendable {
     }
     deinit { stats.deallocate() }
 
-    /// The first group with zero variance and ε = 0, if any.
-    @inlinable func zeroVarianceGroup() -> Int? {
-        for g in 0..<count where !stats[g].invstd.isFinite { return g }
-        return nil
-    }
-
     @inlinable func saved<T: KernelScalar>(_: T.Type) -> SavedStatistics<T> {
         var s = SavedStatistics<T>(count: count)
         for g in 0..<count {
@@ -262,7 +259,7 @@ final class _StatsTable: @unchecked Sendable {
             let h = T(_rounding: st.mean.hi)
             s.mean[g] = h
             s.meanLow[g] = T(_rounding: (st.mean.hi - h._double) + st.mean.lo)
-            s.variance[g] = T(_rounding: st.variance.hi)
+            s.variance[g] = T(_rounding: _scaled(st.variance.hi, st.varianceExponent))
             s.invstd[g] = T(_rounding: st.invstd)
         }
         return s

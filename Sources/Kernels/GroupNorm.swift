@@ -55,7 +55,8 @@ public enum GroupNorm {
                 }
             }
         }
-        if let g = table.zeroVarianceGroup() { throw .zeroVariance(group: g) }
+        try table.fixRareGroups(T.self, x: xp, epsilon: eps, group: { _Group(base: $0 * len, runs: 1, len: len, stride: len) },
+                                y: yp.p, xhat: xhp?.p, gamma: gp, beta: bp, affine: { ng, p in (ng % G) * cg + p / hw })
         return table.saved(T.self)
     }
 
@@ -111,14 +112,40 @@ public enum GroupNorm {
                 }
             }
         }
+        // Groups outside the fast path's range (see `_backwardNeedsSlowPath`): dx and
+        // the group's per-channel partials again, on the slow path (dγ's in scaled units).
+        var slowG = [Int: _ScaledSum]()
+        for ng in 0..<(n * G) {
+            let nc0 = ng * cg
+            var finite = true
+            for k in 0..<cg where !(part[nc0 + k].hi.isFinite && part[n * c + nc0 + k].hi.isFinite) { finite = false }
+            if finite && !_backwardNeedsSlowPath(invstd: saved.invstd[ng], variance: saved.variance[ng], dgamma: 0, dbeta: 0,
+                                                 fromX: src.fromX) { continue }
+            let c0 = (ng % G) * cg
+            var sums = [DoubleWord](repeating: DoubleWord(0), count: cg)
+            var scaled = [_ScaledSum](repeating: _ScaledSum(), count: cg)
+            _ = _slowBackwardGroup(dyp, src, _Group(base: ng * len, runs: 1, len: len, stride: len), invstd: saved.invstd[ng],
+                                   dxp.p, gp, { c0 + $0 / hw }, each: { p, d, dt, e in
+                                       let k = p / hw
+                                       sums[k] = sums[k].adding(d); scaled[k].add(DoubleWord(dt), exponent: e)
+                                   })
+            for k in 0..<cg { part[nc0 + k] = sums[k]; slowG[nc0 + k] = scaled[k] }
+        }
         for ch in 0..<c {
             var b = DoubleWord(0), g = DoubleWord(0)
+            var gs = _ScaledSum(), anySlow = false
             for i in 0..<n {
                 b = b.adding(part[i * c + ch])
-                g = g.adding(part[n * c + i * c + ch])
+                if let t = slowG[i * c + ch] {
+                    anySlow = true
+                    gs.add(t.s, exponent: t.e == Int.min ? 0 : t.e)
+                } else {
+                    g = g.adding(part[n * c + i * c + ch])
+                }
             }
             dbeta[ch] = T(_rounding: b.hi)
-            dgamma[ch] = T(_rounding: g.hi)
+            if anySlow { gs.add(g, exponent: 0) }
+            dgamma[ch] = T(_rounding: anySlow ? gs.value : g.hi)
         }
     }
 }

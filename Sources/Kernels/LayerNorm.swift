@@ -68,7 +68,8 @@ public enum LayerNorm {
                 }
             }
         }
-        if let g = table.zeroVarianceGroup() { throw .zeroVariance(group: g) }
+        try table.fixRareGroups(T.self, x: xp, epsilon: eps, group: { _Group(base: $0 * D, runs: 1, len: D, stride: D) },
+                                y: yp.p, xhat: xhp?.p, gamma: gp, beta: bp, affine: { _, j in j })
         return table.saved(T.self)
     }
 
@@ -103,16 +104,32 @@ public enum LayerNorm {
         let pp = _SendPtr(part)
         let src = _XhatSource(source._buffer.baseAddress!, fromX: source._fromX)
         let dyp = dy.baseAddress!, gp = gamma.baseAddress!, dxp = _SendPtr(dx.baseAddress!)
+        // Rows outside the fast path's range (see `_backwardNeedsSlowPath`) are done
+        // after it, on the slow path, and added to their block's partials then.
+        let slow = (0..<rows).filter {
+            _backwardNeedsSlowPath(invstd: saved.invstd[$0], variance: saved.variance[$0], dgamma: 0, dbeta: 0, fromX: src.fromX)
+        }
+        let isSlow: Set<Int> = Set(slow)
         _parallelFor(blocks, threads: threads) { r in
             for b in r {
                 let colB = pp.p + b * 4 * Dp, colG = colB + 2 * Dp
-                for row in (b * _rowBlock)..<min(rows, (b + 1) * _rowBlock) {
+                for row in (b * _rowBlock)..<min(rows, (b + 1) * _rowBlock) where isSlow.isEmpty || !isSlow.contains(row) {
                     let o = row * D
                     let mean = saved._mean(row), iv = saved.invstd[row]._double
                     _lnRowBackward(dyp + o, _XhatSource(src.p + o, fromX: src.fromX), dxp.p + o, D,
                                    mean, iv, gp, colB, colG)
                 }
             }
+        }
+        // Their dβ terms join the block partials; their dγ terms are summed apart, in
+        // scaled units (x̂ may be subnormal), and added at the end.
+        var slowG = [_ScaledSum](repeating: _ScaledSum(), count: slow.isEmpty ? 0 : D)
+        for row in slow {
+            let colB = part + (row / _rowBlock) * 4 * Dp
+            _ = _slowBackwardGroup(dyp, src, _Group(base: row * D, runs: 1, len: D, stride: D), invstd: saved.invstd[row],
+                                   dxp.p, gp, { $0 }, each: { j, d, dt, e in
+                                       _colAddScalar(colB, j, D, d); slowG[j].add(DoubleWord(dt), exponent: e)
+                                   })
         }
         // Merge block partials in block order (compensated), 8 features at a time.
         var j = 0
@@ -125,7 +142,13 @@ public enum LayerNorm {
             }
             for l in 0..<8 where j + l < D {
                 dbeta[j + l] = T(_rounding: sB[l] + cB[l])
-                dgamma[j + l] = T(_rounding: sG[l] + cG[l])
+                if slowG.isEmpty {
+                    dgamma[j + l] = T(_rounding: sG[l] + cG[l])
+                } else {
+                    var t = slowG[j + l]
+                    t.add(DoubleWord.twoSum(sG[l], cG[l]), exponent: 0)
+                    dgamma[j + l] = T(_rounding: t.value)
+                }
             }
             j += 8
         }

@@ -56,6 +56,21 @@ public struct RunningStatUpdate: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// `apply(running:batch:)` for a batch value b·2^e that may lie outside the range
+    /// of `Double` (a variance from the scaled slow path): the batch term f·b is
+    /// formed before the scaling. The same as `apply` when e = 0.
+    @inlinable
+    func apply(running r: Double, batch b: Double, batchExponent e: Int) -> Double {
+        if e == 0 { return apply(running: r, batch: b) }
+        switch momentum {
+        case let .factorOnNew(f): return (1 - f) * r + _scaled(f * b, e)
+        case let .decayOnOld(d): return d * r + _scaled((1 - d) * b, e)
+        case let .cumulative(n):
+            let f = 1 / Double(n)
+            return (1 - f) * r + _scaled(f * b, e)
+        }
+    }
+
     /// The updated running value, computed in `Double` exactly as the formula reads.
     @inlinable
     public func apply(running r: Double, batch b: Double) -> Double {

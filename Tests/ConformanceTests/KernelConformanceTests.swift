@@ -7,10 +7,6 @@ import Vectors
 import XCTest
 
 final class KernelConformanceTests: XCTestCase {
-    /// Data outside the kernels' stated range: centred values below the
-    /// normal range, or squares beyond it (KERNELS.md, "Known limits").
-    static let outsideRange: Set<String> = ["subnormal", "near-overflow"]
-
     func testKernelsMeetTheirBoundsOnEveryGoldenVector() throws {
         let (checks, notes) = try KernelConformance.checkAllVectors()
         var flags: [String: Set<String>] = [:]
@@ -18,7 +14,9 @@ final class KernelConformanceTests: XCTestCase {
             for vectorCase in family.cases { flags[family.caseID(vectorCase)] = Set(vectorCase.flags) }
         }
         XCTAssertGreaterThan(checks.count, 200)
-        for check in checks where flags[check.caseID, default: []].isDisjoint(with: Self.outsideRange) {
+        // Every case, including subnormal and near-overflow data (the kernels'
+        // exactly scaled slow path, KERNELS.md "Extreme magnitudes").
+        for check in checks {
             XCTAssertTrue(check.passed, "\(check.caseID) \(check.field): \(check.measured) > \(check.bound) (\(check.rule))")
         }
         // The stiff cases that defeat a plain float evaluation are inside the
@@ -26,10 +24,11 @@ final class KernelConformanceTests: XCTestCase {
         let hugeOffset = checks.filter { flags[$0.caseID, default: []].contains("huge-offset") }
         XCTAssertGreaterThanOrEqual(Set(hugeOffset.map(\.caseID)).count, 4)
         XCTAssertTrue(hugeOffset.allSatisfy(\.passed))
-        // Every applicable case ran, or says why not.
+        let extreme = checks.filter { !flags[$0.caseID, default: []].isDisjoint(with: ["subnormal", "near-overflow"]) }
+        XCTAssertGreaterThanOrEqual(Set(extreme.map(\.caseID)).count, 3)
+        // Every applicable case ran, or says why not (eval backward is not a kernel).
         for note in notes {
-            XCTAssertTrue(note.contains("eval mode") || Self.outsideRange.contains { tag in flags[String(note.split(separator: ":")[0]), default: []].contains(tag) },
-                          "unexpected: \(note)")
+            XCTAssertTrue(note.contains("eval mode"), "unexpected: \(note)")
         }
     }
 
