@@ -1,6 +1,6 @@
 import Exact
 import Foundation
-import Lessons
+@testable import Lessons
 import Reference
 import XCTest
 
@@ -89,13 +89,37 @@ final class LessonFilesTests: XCTestCase {
         }
     }
 
-    /// Plain output is ASCII only and fits 80 columns except value tables.
-    func testPlainRenderingIsAscii() throws {
+    /// Plain output is ASCII only and fits 80 columns, value tables included:
+    /// an exact value too wide for its row is shown rounded, and in full on
+    /// the lines below.
+    func testPlainRenderingIsAsciiAndFitsTheWidth() throws {
         let library = try LessonLibrary(directory: lessonsDirectory)
         for lesson in library.lessons {
             let text = try LessonRenderer(try LessonRun(lesson), options: .plain).renderAll()
             XCTAssertTrue(text.allSatisfy(\.isASCII), "\(lesson.id) has non-ASCII characters in plain mode")
+            for line in text.split(separator: "\n") where line.count > 80 {
+                XCTFail("\(lesson.id): a line is \(line.count) columns wide:\n\(line)")
+            }
         }
+    }
+
+    /// A wide exact value: rounded on the row (correctly, to what fits) with
+    /// the canonical form on continuation lines; `wide` keeps it on the row.
+    func testWideExactValues() throws {
+        let lesson = try XCTUnwrap(try LessonLibrary(directory: lessonsDirectory).lesson("bn-forward"))
+        let run = try LessonRun(lesson)
+        let canonical = "-17179869184/140546902607220564077*sqrt(120468773663331912066)"
+        let fitted = try LessonRenderer(run, options: .plain).renderAll()
+        XCTAssertTrue(fitted.contains("    [0,0]  ~-1.3416394448610998   -1.3416394448610998  +0.065 ulp\n           = \(canonical)\n"), fitted)
+        XCTAssertTrue(fitted.contains("~ rounded to fit 80 columns"), fitted)
+        let wide = try LessonRenderer(run, options: RenderOptions(wide: true)).renderAll()
+        XCTAssertTrue(wide.contains("    [0,0]  \(canonical)  -1.3416394448610998  +0.065 ulp\n"), wide)
+        XCTAssertFalse(wide.contains("rounded to fit"))
+        // Narrower: fewer digits on the row, the exact form broken at "*" and "/".
+        let narrow = try LessonRenderer(run, options: RenderOptions(width: 60)).renderAll()
+        XCTAssertTrue(narrow.contains("           = -17179869184/140546902607220564077*\n             sqrt(120468773663331912066)\n"), narrow)
+        let breaking = LessonRenderer.breakCanonical("1/3*sqrt(2)-12345678901234567890/7*sqrt(3)", first: "= ", indent: 2, width: 30)
+        XCTAssertEqual(breaking, "  = 1/3*sqrt(2)\n    -12345678901234567890/7*\n    sqrt(3)")
     }
 }
 

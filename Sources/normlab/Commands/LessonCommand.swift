@@ -45,8 +45,11 @@ struct LessonCommand: ParsableCommand {
     @Option(help: "The folder holding the lesson files.")
     var lessonsDir: String?
 
-    @Option(help: "Wrap to this many columns instead of the terminal's width.")
+    @Option(help: "Wrap to this many columns instead of the terminal's width (80 when not on a terminal).")
     var width: Int?
+
+    @Flag(help: "Keep long exact values on their table rows instead of rounding them to fit the width.")
+    var wide = false
 
     @Flag(help: "Start the lesson from its first step instead of resuming.")
     var restart = false
@@ -140,7 +143,7 @@ struct LessonCommand: ParsableCommand {
         if exactOnly { columns = .exactOnly }
         if doubleOnly { columns = .doubleOnly }
         return RenderOptions(unicode: fancy && utf8, color: fancy && onTerminal,
-                             width: width ?? (onTerminal ? terminalWidth() : 80), columns: columns)
+                             width: width ?? (onTerminal ? terminalWidth() : 80), columns: columns, wide: wide)
     }
 
     func studentCase() throws -> CaseInput? {
