@@ -261,7 +261,9 @@ final class SessionTests: XCTestCase {
     func testKeysDriveTheEngine() throws {
         var session = try session()
         XCTAssertTrue(try session.screen().contains("Step 1/2: Scale"))
-        XCTAssertTrue(try session.screen().contains("keys: n/enter next, b back, h hint, a answer, q quit"))
+        XCTAssertTrue(try session.screen().contains("keys (then Enter): n or empty next, b back, h hint, a answer, q quit"))
+        let singleKey = LessonSession(session.renderer, singleKey: true)
+        XCTAssertTrue(try singleKey.screen().contains("keys: n/->/space/enter next, b/<- back, h hint, a answer, q quit"))
         XCTAssertTrue(try session.handle("h").contains("Hint: (question 1) Twice 6."))
         XCTAssertTrue(try session.handle("b").contains("Already at the first step"))
         XCTAssertTrue(try session.handle("a").contains("What is y_3?"))
@@ -283,6 +285,25 @@ final class SessionTests: XCTestCase {
         var quitting = try self.session()
         XCTAssertTrue(try quitting.handle("q").contains("Resume with: normlab lesson t"))
         XCTAssertTrue(quitting.quit)
+    }
+
+    /// Bytes from a terminal in non-canonical mode: letters, Enter, space,
+    /// arrows (also with modifiers), Ctrl-D, and sequences cut short.
+    func testKeyDecoder() {
+        func key(_ text: String) -> KeyPress { KeyDecoder.decode(Array(text.utf8)).key }
+        for next in ["n", "N", " ", "\r", "\n", "\u{1B}[C", "\u{1B}OC", "\u{1B}[1;5C"] { XCTAssertEqual(key(next), .command("n"), next) }
+        for back in ["b", "\u{1B}[D", "\u{1B}OD"] { XCTAssertEqual(key(back), .command("b"), back) }
+        XCTAssertEqual(key("h"), .command("h"))
+        XCTAssertEqual(key("a"), .command("a"))
+        XCTAssertEqual(key("q"), .command("q"))
+        XCTAssertEqual(key("\u{04}"), .command("q"))
+        XCTAssertEqual(key("x"), .unknown("x"))
+        XCTAssertEqual(key("\u{1B}[A"), .unknown("↑"))
+        XCTAssertEqual(key("é"), .unknown("é"))
+        XCTAssertEqual(key("\u{1B}"), .incomplete)
+        XCTAssertEqual(key("\u{1B}["), .incomplete)
+        XCTAssertEqual(KeyDecoder.decode(Array("\u{1B}[Cq".utf8)).used, 3, "the rest is the next key")
+        XCTAssertEqual(KeyDecoder.decode(Array("nq".utf8)).used, 1)
     }
 
     func testProgressRoundTrips() throws {
