@@ -380,20 +380,57 @@ public struct LessonRenderer: Sendable {
 
     /// Replaces each `{…}` with a value from the traces. Forms:
     /// `{mean[0]}` exact (short) or decimal; `{x[:,0]}` a list; `{sum: x[:,0]}`
-    /// the list joined with " + "; `{…:f64}`, `{…:f32}`, `{…:exact}`, `{…:dec}`.
+    /// the list joined with " + "; `{…:f64}`, `{…:f32}`, `{…:exact}`, `{…:dec}`;
+    /// `{if: condition | text | other text}`.
     func fill(_ template: String, line: Int, negativesInParentheses: Bool) throws -> String {
         var out = ""
         var rest = Substring(template)
         while let open = rest.firstIndex(of: "{") {
             out += rest[..<open]
-            guard let close = rest[open...].firstIndex(of: "}") else {
+            // The matching brace: `{if: …}` may hold placeholders of its own.
+            var depth = 0
+            var found: Substring.Index?
+            for index in rest[open...].indices {
+                if rest[index] == "{" { depth += 1 }
+                if rest[index] == "}" { depth -= 1; if depth == 0 { found = index; break } }
+            }
+            guard let close = found else {
                 throw lineError(line, "a \"{\" has no matching \"}\" in \"\(template.clipped)\"")
             }
             let inside = String(rest[rest.index(after: open)..<close]).trimmingSpaces
-            out += try placeholder(inside, line: line, negativesInParentheses: negativesInParentheses)
+            if inside.hasPrefix("if:") {
+                out += try conditional(String(inside.dropFirst(3)), line: line, negativesInParentheses: negativesInParentheses)
+            } else {
+                out += try placeholder(inside, line: line, negativesInParentheses: negativesInParentheses)
+            }
             rest = rest[rest.index(after: close)...]
         }
         return out + rest
+    }
+
+    /// `{if: CONDITION | text when it holds | text otherwise}`: prose chosen
+    /// from the trace, so a sentence about the numbers stays true for any
+    /// input. The texts may hold placeholders; the second may be left out.
+    private func conditional(_ body: String, line: Int, negativesInParentheses: Bool) throws -> String {
+        var parts: [String] = []
+        var current = ""
+        var depth = 0
+        for character in body {
+            if character == "{" { depth += 1 }
+            if character == "}" { depth -= 1 }
+            if character == "|" && depth == 0 { parts.append(current); current = ""; continue }
+            current.append(character)
+        }
+        parts.append(current)
+        guard parts.count == 2 || parts.count == 3 else {
+            throw lineError(line, "{if: …} takes a condition and one or two texts separated by \"|\", found \(parts.count - 1) text(s)")
+        }
+        let value = try evaluate(parts[0].trimmingSpaces, in: run.exactContext, line: line)
+        guard let scalar = value.scalar else {
+            throw lineError(line, "{if: \(parts[0].trimmingSpaces)}: the condition gives \(value.items.count) values, not one")
+        }
+        let chosen = !scalar.isZero ? parts[1] : (parts.count == 3 ? parts[2] : "")
+        return try fill(chosen.trimmingSpaces, line: line, negativesInParentheses: negativesInParentheses)
     }
 
     private func placeholder(_ text: String, line: Int, negativesInParentheses: Bool) throws -> String {

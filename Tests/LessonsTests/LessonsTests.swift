@@ -170,6 +170,22 @@ final class TeacherTests: XCTestCase {
         guard case .unreadable = try renderer.check("7", step: 1, question: 0) else { return XCTFail("out of range should re-ask") }
     }
 
+    /// `{if: …}` chooses prose from the trace, so a sentence about the
+    /// numbers holds for the student's numbers too; it may nest placeholders.
+    func testConditionalTextFollowsTheNumbers() throws {
+        let text = Self.lessonText.replacingOccurrences(of: "  text: Kept units are doubled because p = {p}.",
+            with: "  text: Kept units are doubled because p = {p}. {if: sum(y) > sum(x) | The total grows to {sum(y)}. | The total does not grow ({sum(y)}).}")
+        let lesson = try LessonParser.parse(text, id: "t", file: "t.lesson")
+        XCTAssertTrue(try LessonRenderer(try LessonRun(lesson)).renderAll().contains("The total grows to 18."))
+        var student = CaseInput(op: "dropout")
+        student.setInput("x", Tensor(vector: [Rational(-10), Rational(20), Rational(30), Rational(-40)]))
+        XCTAssertTrue(try LessonRenderer(try LessonRun(lesson, studentInput: student)).renderAll().contains("The total does not grow (-100)."))
+        let bad = try LessonParser.parse(text.replacingOccurrences(of: "{if: sum(y) > sum(x) |", with: "{if: y > 0 |"), id: "t", file: "t.lesson")
+        XCTAssertThrowsError(try LessonRenderer(try LessonRun(bad)).renderAll()) { error in
+            XCTAssertTrue("\(error)".contains("gives 4 values, not one"), "\(error)")
+        }
+    }
+
     /// The student's own numbers replace the main run's inputs.
     func testStudentInputReplacesTheExample() throws {
         let lesson = try LessonParser.parse(Self.lessonText, id: "t", file: "t.lesson")
