@@ -136,8 +136,8 @@ struct LessonCommand: ParsableCommand {
                     typed = keyboard?.readLine() ?? readLine(strippingNewline: true)
                 }
                 guard let typed else {
-                    write("\n")
-                    _ = try session.handle("q")
+                    // End of input: leave as q does, saying where to resume.
+                    write("\n" + (try session.handle("q")))
                     break
                 }
                 write(try session.handle(typed))
