@@ -10,12 +10,16 @@ public struct RenderOptions: Sendable {
     public var color: Bool
     public var width: Int
     public var columns: Columns
+    /// Keep every exact value on its table row however wide it is (`--wide`);
+    /// otherwise a too-wide value is shown rounded, in full on the lines below.
+    public var wide: Bool
 
-    public init(unicode: Bool = false, color: Bool = false, width: Int = 80, columns: Columns = .both) {
+    public init(unicode: Bool = false, color: Bool = false, width: Int = 80, columns: Columns = .both, wide: Bool = false) {
         self.unicode = unicode
         self.color = color
         self.width = max(40, width)
         self.columns = columns
+        self.wide = wide
     }
 
     /// Plain ASCII, no colour, 80 columns: the transcript form.
@@ -251,10 +255,11 @@ public struct LessonRenderer: Sendable {
             if float != nil { header += ["f32", "f32 error"] }
         }
         var rows: [[String]] = [header]
+        var exactValues: [Surd] = []
         for index in exact.items.indices {
             var row = [indexLabel(index, shape: exact.shape)]
             let value = exact.items[index]
-            if showExact { row.append(value.description) }
+            if showExact { row.append(value.description); exactValues.append(value) }
             if showFloats {
                 let d = double.items[index]
                 row += [formatDouble(d), ulpText(d, exact: value)]
@@ -266,7 +271,26 @@ public struct LessonRenderer: Sendable {
             rows.append(row)
         }
         var out = wrap(style(heading, .cyan), indent: 2, hanging: 6) + "\n"
-        let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        // Exact values too wide for the terminal: the row shows the value
+        // correctly rounded, and the canonical form follows on its own lines.
+        var continued: [Int: String] = [:]
+        if showExact && !options.wide && Self.tableWidth(rows) > options.width {
+            let rest = Self.tableWidth(rows.map { row in row.enumerated().filter { $0.offset != 1 }.map(\.element) })
+            let budget = max(12, options.width - rest - 2)
+            for number in rows.indices.dropFirst() where rows[number][1].count > budget {
+                let value = exactValues[number - 1]
+                var digits = 17
+                var rounded = "≈" + value.decimalString(significantDigits: digits)
+                while rounded.count > budget && digits > 6 {
+                    digits -= 1
+                    rounded = "≈" + value.decimalString(significantDigits: digits)
+                }
+                continued[number] = rows[number][1]
+                rows[number][1] = rounded
+            }
+        }
+        let widths = rows[0].indices.map { column in rows.map { $0[column].visibleWidth }.max() ?? 0 }
+        let exactIndent = 4 + widths[0] + 2
         for (number, row) in rows.enumerated() {
             var cells: [String] = []
             for (column, cell) in row.enumerated() {
@@ -274,8 +298,56 @@ public struct LessonRenderer: Sendable {
             }
             let text = "    " + cells.joined(separator: "  ")
             out += (number == 0 ? style(text.trimmedRight, .dim) : text.trimmedRight) + "\n"
+            if let full = continued[number] {
+                out += style(Self.breakCanonical(full, first: "= ", indent: exactIndent, width: options.width), .dim) + "\n"
+            }
+        }
+        if !continued.isEmpty {
+            out += wrap(style("≈ rounded to fit \(options.width) columns; the exact value follows on the lines below (--wide keeps it on the row).", .dim), indent: 4, hanging: 6) + "\n"
         }
         return out
+    }
+
+    /// Columns a table takes: indent, cells and two spaces between them.
+    static func tableWidth(_ rows: [[String]]) -> Int {
+        guard let first = rows.first, !first.isEmpty else { return 0 }
+        let widths = first.indices.map { column in rows.map { $0[column].visibleWidth }.max() ?? 0 }
+        return 4 + widths.reduce(0, +) + 2 * (widths.count - 1)
+    }
+
+    /// A canonical exact value over as many lines as it needs, broken before
+    /// a sign that starts a term or after a "*" or "/" (mid-number only when
+    /// one number alone is wider than a line).
+    static func breakCanonical(_ text: String, first: String, indent: Int, width: Int) -> String {
+        let room = max(10, width - indent - first.count)
+        var pieces: [String] = []
+        var current = ""
+        var previous: Character?
+        for character in text {
+            let startsTerm = (character == "+" || character == "-") && previous != nil
+                && !"*/(eE".contains(previous!)
+            if startsTerm, !current.isEmpty { pieces.append(current); current = "" }
+            current.append(character)
+            if character == "*" || character == "/" { pieces.append(current); current = "" }
+            previous = character
+        }
+        if !current.isEmpty { pieces.append(current) }
+        var lines: [String] = []
+        var line = ""
+        for piece in pieces {
+            if line.count + piece.count <= room { line += piece; continue }
+            if !line.isEmpty { lines.append(line); line = "" }
+            var rest = Substring(piece)
+            while rest.count > room {
+                lines.append(String(rest.prefix(room)))
+                rest = rest.dropFirst(room)
+            }
+            line = String(rest)
+        }
+        if !line.isEmpty { lines.append(line) }
+        let pad = String(repeating: " ", count: indent)
+        let hang = String(repeating: " ", count: indent + first.count)
+        return lines.enumerated().map { ($0.offset == 0 ? pad + first : hang) + $0.element }.joined(separator: "\n")
     }
 
     private func indexLabel(_ index: Int, shape: [Int]) -> String {
@@ -308,20 +380,57 @@ public struct LessonRenderer: Sendable {
 
     /// Replaces each `{…}` with a value from the traces. Forms:
     /// `{mean[0]}` exact (short) or decimal; `{x[:,0]}` a list; `{sum: x[:,0]}`
-    /// the list joined with " + "; `{…:f64}`, `{…:f32}`, `{…:exact}`, `{…:dec}`.
+    /// the list joined with " + "; `{…:f64}`, `{…:f32}`, `{…:exact}`, `{…:dec}`;
+    /// `{if: condition | text | other text}`.
     func fill(_ template: String, line: Int, negativesInParentheses: Bool) throws -> String {
         var out = ""
         var rest = Substring(template)
         while let open = rest.firstIndex(of: "{") {
             out += rest[..<open]
-            guard let close = rest[open...].firstIndex(of: "}") else {
+            // The matching brace: `{if: …}` may hold placeholders of its own.
+            var depth = 0
+            var found: Substring.Index?
+            for index in rest[open...].indices {
+                if rest[index] == "{" { depth += 1 }
+                if rest[index] == "}" { depth -= 1; if depth == 0 { found = index; break } }
+            }
+            guard let close = found else {
                 throw lineError(line, "a \"{\" has no matching \"}\" in \"\(template.clipped)\"")
             }
             let inside = String(rest[rest.index(after: open)..<close]).trimmingSpaces
-            out += try placeholder(inside, line: line, negativesInParentheses: negativesInParentheses)
+            if inside.hasPrefix("if:") {
+                out += try conditional(String(inside.dropFirst(3)), line: line, negativesInParentheses: negativesInParentheses)
+            } else {
+                out += try placeholder(inside, line: line, negativesInParentheses: negativesInParentheses)
+            }
             rest = rest[rest.index(after: close)...]
         }
         return out + rest
+    }
+
+    /// `{if: CONDITION | text when it holds | text otherwise}`: prose chosen
+    /// from the trace, so a sentence about the numbers stays true for any
+    /// input. The texts may hold placeholders; the second may be left out.
+    private func conditional(_ body: String, line: Int, negativesInParentheses: Bool) throws -> String {
+        var parts: [String] = []
+        var current = ""
+        var depth = 0
+        for character in body {
+            if character == "{" { depth += 1 }
+            if character == "}" { depth -= 1 }
+            if character == "|" && depth == 0 { parts.append(current); current = ""; continue }
+            current.append(character)
+        }
+        parts.append(current)
+        guard parts.count == 2 || parts.count == 3 else {
+            throw lineError(line, "{if: …} takes a condition and one or two texts separated by \"|\", found \(parts.count - 1) text(s)")
+        }
+        let value = try evaluate(parts[0].trimmingSpaces, in: run.exactContext, line: line)
+        guard let scalar = value.scalar else {
+            throw lineError(line, "{if: \(parts[0].trimmingSpaces)}: the condition gives \(value.items.count) values, not one")
+        }
+        let chosen = !scalar.isZero ? parts[1] : (parts.count == 3 ? parts[2] : "")
+        return try fill(chosen.trimmingSpaces, line: line, negativesInParentheses: negativesInParentheses)
     }
 
     private func placeholder(_ text: String, line: Int, negativesInParentheses: Bool) throws -> String {

@@ -16,10 +16,18 @@ public struct LessonSession: Sendable {
     public private(set) var finished = false
     public private(set) var quit = false
 
-    public static let keys = "keys: n/enter next, b back, h hint, a answer, q quit"
+    /// One keypress each, no Enter (a terminal in non-canonical mode).
+    public static let singleKeys = "keys: n/→/space/enter next, b/← back, h hint, a answer, q quit"
+    /// Whole lines (input piped in, not a terminal).
+    public static let lineKeys = "keys (then Enter): n or empty next, b back, h hint, a answer, q quit"
 
-    public init(_ renderer: LessonRenderer, step: Int = 0, answered: [String] = []) {
+    /// Whether keys arrive one at a time (the CLI in raw mode) or as lines.
+    public let singleKey: Bool
+    public var keys: String { singleKey ? Self.singleKeys : Self.lineKeys }
+
+    public init(_ renderer: LessonRenderer, step: Int = 0, answered: [String] = [], singleKey: Bool = false) {
         self.renderer = renderer
+        self.singleKey = singleKey
         self.step = min(max(0, step), renderer.run.lesson.steps.count - 1)
         self.answered = Set(answered)
     }
@@ -27,7 +35,7 @@ public struct LessonSession: Sendable {
     var lesson: Lesson { renderer.run.lesson }
     var questions: [Question] { lesson.steps[step].questions }
 
-    /// The prompt to show before reading a line.
+    /// The prompt to show before reading a key or a line.
     public var prompt: String {
         switch mode {
         case .browsing: return "> "
@@ -49,7 +57,7 @@ public struct LessonSession: Sendable {
     }
 
     func keyLine() -> String {
-        var line = "[\(step + 1)/\(lesson.steps.count)]  " + Self.keys
+        var line = "[\(step + 1)/\(lesson.steps.count)]  " + keys
         if questions.isEmpty { line = line.replacingOccurrences(of: ", a answer", with: "") }
         return line
     }

@@ -22,8 +22,13 @@ final class InteractiveTests: XCTestCase {
         let process = Process()
         var master: Int32 = -1
         var screen = ""
+        /// The pty's local modes once the process has ended.
+        var modesAtExit: tcflag_t = 0
 
-        init(_ arguments: [String], environment: [String: String], columns: UInt16 = 100) throws {
+        /// Lines for a standard input that is not a terminal (`pipedInput`).
+        let pipe = Pipe()
+
+        init(_ arguments: [String], environment: [String: String], columns: UInt16 = 100, pipedInput: Bool = false) throws {
             var slave: Int32 = -1
             var size = winsize(ws_row: 40, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
             guard openpty(&master, &slave, nil, nil, &size) == 0 else { throw POSIXError(.EIO) }
@@ -31,7 +36,7 @@ final class InteractiveTests: XCTestCase {
             process.arguments = arguments
             process.environment = environment
             let handle = FileHandle(fileDescriptor: slave, closeOnDealloc: true)
-            process.standardInput = handle
+            process.standardInput = pipedInput ? pipe : handle
             process.standardOutput = handle
             process.standardError = handle
             try process.run()
@@ -56,9 +61,27 @@ final class InteractiveTests: XCTestCase {
             return text
         }
 
+        /// Types a line and Enter (an answer, in canonical mode).
         func type(_ keys: String) {
-            let bytes = Array((keys + "\r").utf8)
+            press(keys + "\r")
+        }
+
+        /// Sends bytes with no Enter: single keys in raw mode.
+        func press(_ keys: String) {
+            let bytes = Array(keys.utf8)
             _ = bytes.withUnsafeBytes { Glibc.write(master, $0.baseAddress, $0.count) }
+        }
+
+        /// A line to the piped standard input.
+        func pipeLine(_ line: String) {
+            pipe.fileHandleForWriting.write(Data((line + "\n").utf8))
+        }
+
+        /// The pty's current local modes (shared by both sides).
+        var localModes: tcflag_t {
+            var settings = termios()
+            _ = tcgetattr(master, &settings)
+            return settings.c_lflag
         }
 
         func finish() -> Int32 {
@@ -73,6 +96,7 @@ final class InteractiveTests: XCTestCase {
             }
             if process.isRunning { process.terminate() }
             process.waitUntilExit()
+            modesAtExit = localModes
             close(master)
             return process.terminationStatus
         }
@@ -96,30 +120,41 @@ final class InteractiveTests: XCTestCase {
         let terminal = try Terminal(["lesson", "dropout-inverted", "--lessons-dir", lessonsDirectory], environment: environment)
         let first = terminal.read(until: "> ")
         XCTAssertTrue(first.contains("Step 1/"), first)
-        XCTAssertTrue(first.contains("keys: n/enter next, b back, h hint, a answer, q quit"), first)
+        XCTAssertTrue(first.contains("keys: n/→/space/enter next, b/← back, h hint, a answer, q quit"), first)
+        // Stepping: one key at a time, not echoed by the terminal.
+        XCTAssertEqual(terminal.localModes & tcflag_t(ICANON | ECHO), 0)
         XCTAssertTrue(first.contains("\u{1B}["), "colours expected on a terminal without NO_COLOR")
         XCTAssertTrue(first.contains("μ") || first.contains("─"), "Unicode expected with a UTF-8 locale")
         // The rules are as wide as the pty (100 columns, from TIOCGWINSZ).
         XCTAssertTrue(first.contains(String(repeating: "─", count: 40)), first)
-        terminal.type("a")
+        terminal.press("a")
         XCTAssertTrue(terminal.read(until: "answer> ").contains("How many"))
+        // Answers are lines again: canonical mode with echo.
+        XCTAssertEqual(terminal.localModes & tcflag_t(ICANON | ECHO), tcflag_t(ICANON | ECHO))
         terminal.type("seven")
         XCTAssertTrue(terminal.read(until: "answer> ").contains("is not a number I can read"))
         terminal.type("5")
         XCTAssertTrue(terminal.read(until: "answer> ").contains("Not quite"))
         terminal.type("6")
         XCTAssertTrue(terminal.read(until: "> ").contains("Correct: 6."))
-        terminal.type("n")
+        terminal.press("n")
         XCTAssertTrue(terminal.read(until: "> ").contains("Step 2/"))
-        terminal.type("h")
+        terminal.press("h")
         XCTAssertTrue(terminal.read(until: "> ").contains("Hint:"))
-        terminal.type("")
+        terminal.press("\r")
         XCTAssertTrue(terminal.read(until: "> ").contains("Step 3/"))
-        terminal.type("b")
+        terminal.press("\u{1B}[D")  // ←
         XCTAssertTrue(terminal.read(until: "> ").contains("Step 2/"))
-        terminal.type("q")
+        terminal.press("\u{1B}[C")  // →
+        XCTAssertTrue(terminal.read(until: "> ").contains("Step 3/"))
+        terminal.press("b")
+        XCTAssertTrue(terminal.read(until: "> ").contains("Step 2/"))
+        terminal.press("x")
+        XCTAssertTrue(terminal.read(until: "> ").contains("Unknown key \"x\""))
+        terminal.press("q")
         terminal.read(until: "Resume with: normlab lesson dropout-inverted")
         XCTAssertEqual(terminal.finish(), 0)
+        XCTAssertEqual(terminal.modesAtExit & tcflag_t(ICANON | ECHO), tcflag_t(ICANON | ECHO), "terminal settings restored on quit")
 
         let progress = try String(contentsOfFile: stateHome + "/normlab/progress.json", encoding: .utf8)
         XCTAssertTrue(progress.contains("\"dropout-inverted\""), progress)
@@ -129,15 +164,50 @@ final class InteractiveTests: XCTestCase {
         // Resumes where the student left off; the list shows the progress.
         let again = try Terminal(["lesson", "dropout-inverted", "--lessons-dir", lessonsDirectory], environment: environment)
         XCTAssertTrue(again.read(until: "> ").contains("Resuming at step 2"))
-        again.type("q")
+        again.press(" ")
+        XCTAssertTrue(again.read(until: "> ").contains("Step 3/"))
+        again.press("q")
         again.read(until: "Resume with")
         XCTAssertEqual(again.finish(), 0)
 
         let list = try Terminal(["--lessons-dir", lessonsDirectory], environment: environment.merging(["NO_COLOR": "1"]) { $1 })
         let listing = list.read(until: "Next: normlab lesson dropout-inverted")
-        XCTAssertTrue(listing.contains("step 2/"), listing)
+        XCTAssertTrue(listing.contains("step 3/"), listing)
         XCTAssertFalse(listing.contains("\u{1B}["), "NO_COLOR must turn colours off")
         XCTAssertEqual(list.finish(), 0)
+    }
+
+    /// Keys piped into standard input (not a terminal) are read as lines,
+    /// with the pages still shown on the terminal.
+    func testPipedLinesStillDriveTheLesson() throws {
+        let terminal = try Terminal(["lesson", "dropout-inverted", "--lessons-dir", lessonsDirectory], environment: environment, pipedInput: true)
+        XCTAssertTrue(terminal.read(until: "> ").contains("keys (then Enter): n or empty next"))
+        terminal.pipeLine("a")
+        XCTAssertTrue(terminal.read(until: "answer> ").contains("How many"))
+        terminal.pipeLine("6")
+        XCTAssertTrue(terminal.read(until: "> ").contains("Correct: 6."))
+        terminal.pipeLine("")
+        XCTAssertTrue(terminal.read(until: "> ").contains("Step 2/"))
+        terminal.pipeLine("next")
+        XCTAssertTrue(terminal.read(until: "> ").contains("Step 3/"))
+        terminal.pipeLine("back")
+        XCTAssertTrue(terminal.read(until: "> ").contains("Step 2/"))
+        // End of input quits like q, saying where to resume.
+        terminal.pipe.fileHandleForWriting.closeFile()
+        terminal.read(until: "Progress saved at step 2")
+        XCTAssertEqual(terminal.finish(), 0)
+    }
+
+    /// SIGINT and SIGTERM while keys are raw put the terminal back as it was.
+    func testSignalsRestoreTheTerminal() throws {
+        for signalNumber in [SIGINT, SIGTERM] {
+            let terminal = try Terminal(["lesson", "dropout-inverted", "--lessons-dir", lessonsDirectory], environment: environment)
+            terminal.read(until: "> ")
+            XCTAssertEqual(terminal.localModes & tcflag_t(ICANON | ECHO), 0)
+            kill(terminal.process.processIdentifier, signalNumber)
+            XCTAssertEqual(terminal.finish(), 128 + signalNumber)
+            XCTAssertEqual(terminal.modesAtExit & tcflag_t(ICANON | ECHO), tcflag_t(ICANON | ECHO), "signal \(signalNumber)")
+        }
     }
 
     func testUnknownIdExitsTwoWithSuggestion() throws {

@@ -1,6 +1,6 @@
 import Exact
 import Foundation
-import Lessons
+@testable import Lessons
 import Reference
 import XCTest
 
@@ -89,13 +89,37 @@ final class LessonFilesTests: XCTestCase {
         }
     }
 
-    /// Plain output is ASCII only and fits 80 columns except value tables.
-    func testPlainRenderingIsAscii() throws {
+    /// Plain output is ASCII only and fits 80 columns, value tables included:
+    /// an exact value too wide for its row is shown rounded, and in full on
+    /// the lines below.
+    func testPlainRenderingIsAsciiAndFitsTheWidth() throws {
         let library = try LessonLibrary(directory: lessonsDirectory)
         for lesson in library.lessons {
             let text = try LessonRenderer(try LessonRun(lesson), options: .plain).renderAll()
             XCTAssertTrue(text.allSatisfy(\.isASCII), "\(lesson.id) has non-ASCII characters in plain mode")
+            for line in text.split(separator: "\n") where line.count > 80 {
+                XCTFail("\(lesson.id): a line is \(line.count) columns wide:\n\(line)")
+            }
         }
+    }
+
+    /// A wide exact value: rounded on the row (correctly, to what fits) with
+    /// the canonical form on continuation lines; `wide` keeps it on the row.
+    func testWideExactValues() throws {
+        let lesson = try XCTUnwrap(try LessonLibrary(directory: lessonsDirectory).lesson("bn-forward"))
+        let run = try LessonRun(lesson)
+        let canonical = "-17179869184/140546902607220564077*sqrt(120468773663331912066)"
+        let fitted = try LessonRenderer(run, options: .plain).renderAll()
+        XCTAssertTrue(fitted.contains("    [0,0]  ~-1.3416394448610998   -1.3416394448610998  +0.065 ulp\n           = \(canonical)\n"), fitted)
+        XCTAssertTrue(fitted.contains("~ rounded to fit 80 columns"), fitted)
+        let wide = try LessonRenderer(run, options: RenderOptions(wide: true)).renderAll()
+        XCTAssertTrue(wide.contains("    [0,0]  \(canonical)  -1.3416394448610998  +0.065 ulp\n"), wide)
+        XCTAssertFalse(wide.contains("rounded to fit"))
+        // Narrower: fewer digits on the row, the exact form broken at "*" and "/".
+        let narrow = try LessonRenderer(run, options: RenderOptions(width: 60)).renderAll()
+        XCTAssertTrue(narrow.contains("           = -17179869184/140546902607220564077*\n             sqrt(120468773663331912066)\n"), narrow)
+        let breaking = LessonRenderer.breakCanonical("1/3*sqrt(2)-12345678901234567890/7*sqrt(3)", first: "= ", indent: 2, width: 30)
+        XCTAssertEqual(breaking, "  = 1/3*sqrt(2)\n    -12345678901234567890/7*\n    sqrt(3)")
     }
 }
 
@@ -144,6 +168,22 @@ final class TeacherTests: XCTestCase {
         guard case .unreadable = try renderer.check("twelve", step: 0, question: 0) else { return XCTFail("should re-ask") }
         XCTAssertEqual(try renderer.check("2", step: 1, question: 0), .wrong("Not that one."))
         guard case .unreadable = try renderer.check("7", step: 1, question: 0) else { return XCTFail("out of range should re-ask") }
+    }
+
+    /// `{if: …}` chooses prose from the trace, so a sentence about the
+    /// numbers holds for the student's numbers too; it may nest placeholders.
+    func testConditionalTextFollowsTheNumbers() throws {
+        let text = Self.lessonText.replacingOccurrences(of: "  text: Kept units are doubled because p = {p}.",
+            with: "  text: Kept units are doubled because p = {p}. {if: sum(y) > sum(x) | The total grows to {sum(y)}. | The total does not grow ({sum(y)}).}")
+        let lesson = try LessonParser.parse(text, id: "t", file: "t.lesson")
+        XCTAssertTrue(try LessonRenderer(try LessonRun(lesson)).renderAll().contains("The total grows to 18."))
+        var student = CaseInput(op: "dropout")
+        student.setInput("x", Tensor(vector: [Rational(-10), Rational(20), Rational(30), Rational(-40)]))
+        XCTAssertTrue(try LessonRenderer(try LessonRun(lesson, studentInput: student)).renderAll().contains("The total does not grow (-100)."))
+        let bad = try LessonParser.parse(text.replacingOccurrences(of: "{if: sum(y) > sum(x) |", with: "{if: y > 0 |"), id: "t", file: "t.lesson")
+        XCTAssertThrowsError(try LessonRenderer(try LessonRun(bad)).renderAll()) { error in
+            XCTAssertTrue("\(error)".contains("gives 4 values, not one"), "\(error)")
+        }
     }
 
     /// The student's own numbers replace the main run's inputs.
@@ -237,7 +277,9 @@ final class SessionTests: XCTestCase {
     func testKeysDriveTheEngine() throws {
         var session = try session()
         XCTAssertTrue(try session.screen().contains("Step 1/2: Scale"))
-        XCTAssertTrue(try session.screen().contains("keys: n/enter next, b back, h hint, a answer, q quit"))
+        XCTAssertTrue(try session.screen().contains("keys (then Enter): n or empty next, b back, h hint, a answer, q quit"))
+        let singleKey = LessonSession(session.renderer, singleKey: true)
+        XCTAssertTrue(try singleKey.screen().contains("keys: n/->/space/enter next, b/<- back, h hint, a answer, q quit"))
         XCTAssertTrue(try session.handle("h").contains("Hint: (question 1) Twice 6."))
         XCTAssertTrue(try session.handle("b").contains("Already at the first step"))
         XCTAssertTrue(try session.handle("a").contains("What is y_3?"))
@@ -259,6 +301,25 @@ final class SessionTests: XCTestCase {
         var quitting = try self.session()
         XCTAssertTrue(try quitting.handle("q").contains("Resume with: normlab lesson t"))
         XCTAssertTrue(quitting.quit)
+    }
+
+    /// Bytes from a terminal in non-canonical mode: letters, Enter, space,
+    /// arrows (also with modifiers), Ctrl-D, and sequences cut short.
+    func testKeyDecoder() {
+        func key(_ text: String) -> KeyPress { KeyDecoder.decode(Array(text.utf8)).key }
+        for next in ["n", "N", " ", "\r", "\n", "\u{1B}[C", "\u{1B}OC", "\u{1B}[1;5C"] { XCTAssertEqual(key(next), .command("n"), next) }
+        for back in ["b", "\u{1B}[D", "\u{1B}OD"] { XCTAssertEqual(key(back), .command("b"), back) }
+        XCTAssertEqual(key("h"), .command("h"))
+        XCTAssertEqual(key("a"), .command("a"))
+        XCTAssertEqual(key("q"), .command("q"))
+        XCTAssertEqual(key("\u{04}"), .command("q"))
+        XCTAssertEqual(key("x"), .unknown("x"))
+        XCTAssertEqual(key("\u{1B}[A"), .unknown("↑"))
+        XCTAssertEqual(key("é"), .unknown("é"))
+        XCTAssertEqual(key("\u{1B}"), .incomplete)
+        XCTAssertEqual(key("\u{1B}["), .incomplete)
+        XCTAssertEqual(KeyDecoder.decode(Array("\u{1B}[Cq".utf8)).used, 3, "the rest is the next key")
+        XCTAssertEqual(KeyDecoder.decode(Array("nq".utf8)).used, 1)
     }
 
     func testProgressRoundTrips() throws {

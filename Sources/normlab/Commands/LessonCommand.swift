@@ -16,8 +16,11 @@ struct LessonCommand: ParsableCommand {
         abstract: "Step through a lesson with exact and floating-point numbers side by side.",
         discussion: """
         With no ID, lists the lessons with your progress and what to do next. With an ID, \
-        steps through that lesson (keys: n/enter next, b back, h hint, a answer, q quit), \
-        resuming where you left off; progress is kept in $XDG_STATE_HOME/normlab/progress.json \
+        steps through that lesson, resuming where you left off. On a terminal each key acts \
+        at once: n, space, enter or → next, b or ← back, h hint, a answer (the answer itself \
+        is typed as a line), q quit. Keys piped into standard input are read as lines. \
+        Exact values too wide for the table are shown rounded, with the exact form on the \
+        lines below (--wide keeps them on the row). Progress is kept in $XDG_STATE_HOME/normlab/progress.json \
         (default ~/.local/state/normlab/). When standard output is not a terminal, or with \
         --all, the whole lesson is printed at once. Lessons are read from --lessons-dir, \
         else $NORMLAB_LESSONS, else ./lessons.
@@ -45,8 +48,11 @@ struct LessonCommand: ParsableCommand {
     @Option(help: "The folder holding the lesson files.")
     var lessonsDir: String?
 
-    @Option(help: "Wrap to this many columns instead of the terminal's width.")
+    @Option(help: "Wrap to this many columns instead of the terminal's width (80 when not on a terminal).")
     var width: Int?
+
+    @Flag(help: "Keep long exact values on their table rows instead of rounding them to fit the width.")
+    var wide = false
 
     @Flag(help: "Start the lesson from its first step instead of resuming.")
     var restart = false
@@ -86,7 +92,11 @@ struct LessonCommand: ParsableCommand {
         catch let error as LessonFileError { throw InputError("lesson file \(error.description)") }
         let renderer = LessonRenderer(run, options: options)
 
-        let interactive = !all && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
+        // Stepping needs a terminal to show pages on; keys come one at a time
+        // from a terminal, or as lines when piped in.
+        let interactive = !all && isatty(STDOUT_FILENO) == 1
+        let keyboard = interactive && isatty(STDIN_FILENO) == 1 ? RawKeyboard() : nil
+        defer { keyboard?.restore() }
         do {
             if !interactive {
                 print(try renderer.renderAll(), terminator: "")
@@ -94,7 +104,7 @@ struct LessonCommand: ParsableCommand {
             }
             var entry = progress.lessons[lesson.id] ?? LessonProgress.Entry(steps: lesson.steps.count)
             if entry.done || restart { entry.step = 0 }
-            var session = LessonSession(renderer, step: entry.step, answered: entry.answered)
+            var session = LessonSession(renderer, step: entry.step, answered: entry.answered, singleKey: keyboard != nil)
             var intro = renderer.header()
             if session.step > 0 { intro += "Resuming at step \(session.step + 1) of \(lesson.steps.count) (--restart starts over).\n" }
             write(intro + "\n" + (try session.screen()))
@@ -108,13 +118,29 @@ struct LessonCommand: ParsableCommand {
             }
             record()
             while !session.finished && !session.quit {
-                write(session.prompt)
-                guard let line = readLine(strippingNewline: true) else {
-                    write("\n")
-                    _ = try session.handle("q")
+                let typed: String?
+                if let keyboard, session.mode == .browsing {
+                    // One keypress, not echoed: the reply is the echo.
+                    keyboard.enterRaw()
+                    write(session.prompt)
+                    switch keyboard.readKey() {
+                    case nil: typed = nil
+                    case let .command(command)?: write(command + "\n"); typed = command
+                    case let .unknown(name)?: write("\n"); typed = name
+                    case .incomplete?: typed = nil
+                    }
+                } else {
+                    // An answer (or piped input): a whole line, echoed as typed.
+                    keyboard?.restore()
+                    write(session.prompt)
+                    typed = keyboard?.readLine() ?? readLine(strippingNewline: true)
+                }
+                guard let typed else {
+                    // End of input: leave as q does, saying where to resume.
+                    write("\n" + (try session.handle("q")))
                     break
                 }
-                write(try session.handle(line))
+                write(try session.handle(typed))
                 record()
             }
             record()
@@ -140,7 +166,7 @@ struct LessonCommand: ParsableCommand {
         if exactOnly { columns = .exactOnly }
         if doubleOnly { columns = .doubleOnly }
         return RenderOptions(unicode: fancy && utf8, color: fancy && onTerminal,
-                             width: width ?? (onTerminal ? terminalWidth() : 80), columns: columns)
+                             width: width ?? (onTerminal ? terminalWidth() : 80), columns: columns, wide: wide)
     }
 
     func studentCase() throws -> CaseInput? {
@@ -181,6 +207,99 @@ struct LessonCommand: ParsableCommand {
 
     func write(_ text: String) {
         FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}
+
+/// The terminal settings to put back when a signal ends the lesson: the
+/// handler may only read plain memory, so they live in a global.
+nonisolated(unsafe) private var savedTerminal = termios()
+nonisolated(unsafe) private var terminalSaved = false
+
+/// Standard input in non-canonical mode without echo, so each key acts at
+/// once; `restore()` puts the original settings back. They are also put back
+/// on SIGINT, SIGTERM, SIGHUP and SIGQUIT (then the process exits 128+signal)
+/// and, through `defer`, on every return or thrown error.
+final class RawKeyboard {
+    private var original = termios()
+    private var raw = false
+    private var pending: [UInt8] = []
+
+    init?() {
+        guard tcgetattr(STDIN_FILENO, &original) == 0 else { return nil }
+        savedTerminal = original
+        terminalSaved = true
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
+            signal(signalNumber) { number in
+                if terminalSaved { _ = tcsetattr(STDIN_FILENO, TCSANOW, &savedTerminal) }
+                let newline: [UInt8] = [10]
+                _ = newline.withUnsafeBytes { Glibc.write(STDOUT_FILENO, $0.baseAddress, 1) }
+                _exit(128 + number)
+            }
+        }
+    }
+
+    /// Keys one at a time, not echoed; signals (Ctrl-C) still work.
+    func enterRaw() {
+        guard !raw else { return }
+        var settings = original
+        settings.c_lflag &= ~tcflag_t(ICANON | ECHO)
+        withUnsafeMutableBytes(of: &settings.c_cc) { cc in
+            cc[Int(VMIN)] = 1
+            cc[Int(VTIME)] = 0
+        }
+        if tcsetattr(STDIN_FILENO, TCSANOW, &settings) == 0 { raw = true }
+    }
+
+    /// The settings the terminal had before.
+    func restore() {
+        guard raw else { return }
+        var settings = original
+        _ = tcsetattr(STDIN_FILENO, TCSANOW, &settings)
+        raw = false
+    }
+
+    private func readByte(wait: Bool) -> UInt8? {
+        if !pending.isEmpty { return pending.removeFirst() }
+        if !wait {
+            // The rest of an escape sequence arrives within a few milliseconds.
+            var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, 50) > 0 else { return nil }
+        }
+        var byte: UInt8 = 0
+        while true {
+            let count = Glibc.read(STDIN_FILENO, &byte, 1)
+            if count == 1 { return byte }
+            if count < 0 && errno == EINTR { continue }
+            return nil
+        }
+    }
+
+    /// The next keypress, or nil at end of input.
+    func readKey() -> KeyPress? {
+        guard let first = readByte(wait: true) else { return nil }
+        var bytes = [first]
+        while true {
+            let (key, used) = KeyDecoder.decode(bytes)
+            if key != .incomplete {
+                pending.insert(contentsOf: bytes[used...], at: 0)
+                return key
+            }
+            guard let next = readByte(wait: false) else {
+                // A lone Esc, or a sequence cut short.
+                return bytes[0] == 0x1B ? .unknown("Esc") : .unknown(String(decoding: bytes, as: UTF8.self))
+            }
+            bytes.append(next)
+        }
+    }
+
+    /// A line typed in canonical mode (the terminal echoes and edits it).
+    func readLine() -> String? {
+        var bytes: [UInt8] = []
+        while let byte = readByte(wait: true) {
+            if byte == 10 { return String(decoding: bytes, as: UTF8.self) }
+            bytes.append(byte)
+        }
+        return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
     }
 }
 
