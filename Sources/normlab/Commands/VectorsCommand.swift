@@ -118,12 +118,7 @@ struct VerificationTable {
     func render() -> String {
         var lines = ["family / field".padding(to: 40) + "cases".padding(to: 7) + "max ulp".padding(to: 12)
                      + "max normwise".padding(to: 14) + "min LRE".padding(to: 9) + "tolerance".padding(to: 34) + "result"]
-        var groups: [(String, [VerificationRow])] = []
-        for row in rows {
-            let family = String(row.caseID.split(separator: "/").first ?? "")
-            let key = "\(family) / \(row.field)"
-            if let index = groups.firstIndex(where: { $0.0 == key }) { groups[index].1.append(row) } else { groups.append((key, [row])) }
-        }
+        let groups = groupedInOrder(rows) { "\(family(of: $0.caseID)) / \($0.field)" }
         for (key, group) in groups {
             let maxUlp = group.map(\.error.maxUlp).max() ?? 0
             let maxNormwise = group.map(\.error.normwiseRelative).max() ?? 0
@@ -156,11 +151,7 @@ struct KernelCheckTable {
     func render() -> String {
         var lines = ["family / field".padding(to: 36) + "precision".padding(to: 11) + "cases".padding(to: 7)
                      + "worst".padding(to: 11) + "bound".padding(to: 7) + "measure".padding(to: 44) + "result"]
-        var groups: [(String, [KernelCheck])] = []
-        for check in checks {
-            let key = "\(check.caseID.split(separator: "/").first ?? "") / \(check.field)|\(check.precision.rawValue)"
-            if let index = groups.firstIndex(where: { $0.0 == key }) { groups[index].1.append(check) } else { groups.append((key, [check])) }
-        }
+        let groups = groupedInOrder(checks) { "\(family(of: $0.caseID)) / \($0.field)|\($0.precision.rawValue)" }
         for (key, group) in groups {
             let parts = key.split(separator: "|")
             let worst = group.map(\.measured).max() ?? 0
@@ -179,4 +170,21 @@ struct KernelCheckTable {
         lines.append("\(checks.count - checks.filter { !$0.passed }.count) passed, \(checks.filter { !$0.passed }.count) failed")
         return lines.joined(separator: "\n")
     }
+}
+
+/// The family part of a case id "family/slug".
+func family(of caseID: String) -> String { String(caseID.split(separator: "/").first ?? "") }
+
+/// Items grouped by key, groups in order of first appearance (a table's row order).
+func groupedInOrder<T>(_ items: [T], by key: (T) -> String) -> [(String, [T])] {
+    var groups: [(String, [T])] = []
+    var position: [String: Int] = [:]
+    for item in items {
+        let k = key(item)
+        if let index = position[k] { groups[index].1.append(item) } else {
+            position[k] = groups.count
+            groups.append((k, [item]))
+        }
+    }
+    return groups
 }
