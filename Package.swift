@@ -11,7 +11,7 @@ let package = Package(
         .library(name: "Kernels", targets: ["Kernels"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
     ],
     targets: [
         // GMP, found through pkg-config; the providers give SwiftPM's install hint.

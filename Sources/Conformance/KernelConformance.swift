@@ -29,13 +29,17 @@ public enum KernelConformance {
     public static let ulpBound = 4.0
 
     /// Measures every output a kernel produced for one case.
-    public static func check(caseID: String, input: CaseInput, exact: Trace<Surd>, outputs: KernelEngine.Outputs) -> [KernelCheck] {
+    public static func check(caseID: String, input: CaseInput, exact: Trace<Surd>, outputs: KernelEngine.Outputs)
+        -> [KernelCheck]
+    {
         let precision = input.precision
         let u = precision == .f32 ? 0x1p-24 : 0x1p-53
         let grouping = Grouping(op: input.op, trace: exact)
         var checks: [KernelCheck] = []
         func add(_ field: String, _ measured: Double, _ bound: Double, _ rule: String) {
-            checks.append(KernelCheck(caseID: caseID, field: field, precision: precision, measured: measured, bound: bound, rule: rule))
+            checks.append(
+                KernelCheck(
+                    caseID: caseID, field: field, precision: precision, measured: measured, bound: bound, rule: rule))
         }
         for (field, computed) in outputs.values {
             guard let reference = exactTensor(exact, field) else { continue }
@@ -56,19 +60,32 @@ public enum KernelConformance {
                 }
                 add(field, maxScaledUlp(computed, reference, scale: scale, precision), ulpBound, "ulp of |a·x| + |b|")
             case (_, "dx"):
-                guard let dxhat = exactTensor(exact, "dxhat"), let invStd = exactTensor(exact, "inv_std") else { continue }
+                guard let dxhat = exactTensor(exact, "dxhat"), let invStd = exactTensor(exact, "inv_std") else {
+                    continue
+                }
                 // An element whose exact value overflows the precision must be that
                 // infinity; it is then left out of both norms.
-                var kept: [Int] = [], overflowMismatch = false
+                var kept: [Int] = []
+                var overflowMismatch = false
                 for index in reference.indices {
-                    let rounded = precision == .f32 ? Double(reference[index].rounded(to: Float.self)) : reference[index].rounded(to: Double.self)
-                    if rounded.isInfinite { overflowMismatch = overflowMismatch || computed[index] != rounded } else { kept.append(index) }
+                    let rounded =
+                        precision == .f32
+                        ? Double(reference[index].rounded(to: Float.self)) : reference[index].rounded(to: Double.self)
+                    if rounded.isInfinite {
+                        overflowMismatch = overflowMismatch || computed[index] != rounded
+                    } else {
+                        kept.append(index)
+                    }
                 }
                 let scale = kept.map { (dxhat[$0] * invStd[grouping.group($0)]).rounded(to: Double.self) }
                 let depth = Double(log2Ceiling(grouping.groupSize))
-                let measured = overflowMismatch ? Double.infinity
-                    : normwise(kept.map { computed[$0] }, kept.map { reference[$0] }, scaleNorm: norm(scale)) / (u * depth)
-                add(field, measured, 16,
+                let measured =
+                    overflowMismatch
+                    ? Double.infinity
+                    : normwise(kept.map { computed[$0] }, kept.map { reference[$0] }, scaleNorm: norm(scale))
+                        / (u * depth)
+                add(
+                    field, measured, 16,
                     "‖Δ‖₂ / (u·⌈log₂ m⌉·‖γ·g·invstd‖₂), m = \(grouping.groupSize)")
             case (_, "dgamma"), (_, "dbeta"):
                 guard let dy = exactTensor(exact, "dy"), let xhat = exactTensor(exact, "xhat") else { continue }
@@ -80,7 +97,10 @@ public enum KernelConformance {
                 let factor = field == "dgamma" ? 6.0 : 2.0
                 // A result in the subnormal range is rounded to a multiple of the
                 // least subnormal: half of it is the rounding every output carries.
-                let halfLeast = Surd(try! Rational(exactly: precision == .f32 ? Double(Float.leastNonzeroMagnitude) : Double.leastNonzeroMagnitude) / Rational(2))
+                let halfLeast = Surd(
+                    try! Rational(
+                        exactly: precision == .f32 ? Double(Float.leastNonzeroMagnitude) : Double.leastNonzeroMagnitude)
+                        / Rational(2))
                 var worst = 0.0
                 for index in reference.indices {
                     let error = excessError(computed[index], reference[index], allowance: halfLeast)
@@ -95,8 +115,11 @@ public enum KernelConformance {
     }
 
     /// Every applicable case of every vector family, run through the kernels.
-    public static func checkAllVectors(families: [VectorFamily] = VectorCatalog.families) throws -> (checks: [KernelCheck], notes: [String]) {
-        var checks: [KernelCheck] = [], notes: [String] = []
+    public static func checkAllVectors(families: [VectorFamily] = VectorCatalog.families) throws -> (
+        checks: [KernelCheck], notes: [String]
+    ) {
+        var checks: [KernelCheck] = []
+        var notes: [String] = []
         for family in families where KernelEngine.supportedOps.contains(family.op) {
             guard let operation = ReferenceOperations.named(family.op) else { continue }
             for vectorCase in family.cases {
@@ -118,13 +141,15 @@ public enum KernelConformance {
     // MARK: - Measures
 
     static func exactTensor(_ trace: Trace<Surd>, _ name: String) -> [Surd]? {
-        (trace.step(name, role: .output) ?? trace.step(name, role: .intermediate) ?? trace.step(name, role: .input))?.tensor.values
+        (trace.step(name, role: .output) ?? trace.step(name, role: .intermediate) ?? trace.step(name, role: .input))?
+            .tensor.values
     }
 
     static func maxUlp(_ computed: [Double], _ exact: [Surd], _ precision: TargetPrecision) -> Double {
         var worst: UInt64 = 0
         for (value, reference) in zip(computed, exact) {
-            let distance = precision == .f32
+            let distance =
+                precision == .f32
                 ? ulpDistance(Float(value), reference.rounded(to: Float.self))
                 : ulpDistance(value, reference.rounded(to: Double.self))
             worst = max(worst, distance)
@@ -146,12 +171,16 @@ public enum KernelConformance {
     }
 
     /// max |computed − exact| / ulp(scale) with the ulp of the precision.
-    static func maxScaledUlp(_ computed: [Double], _ exact: [Surd], scale: [Surd], _ precision: TargetPrecision) -> Double {
+    static func maxScaledUlp(_ computed: [Double], _ exact: [Surd], scale: [Surd], _ precision: TargetPrecision)
+        -> Double
+    {
         var worst = 0.0
         for index in computed.indices {
             let error = absoluteError(computed[index], exact[index])
-            let unit = precision == .f32 ? Double(unitInLastPlace(of: scale[index].rounded(to: Float.self)))
-                                         : unitInLastPlace(of: scale[index].rounded(to: Double.self))
+            let unit =
+                precision == .f32
+                ? Double(unitInLastPlace(of: scale[index].rounded(to: Float.self)))
+                : unitInLastPlace(of: scale[index].rounded(to: Double.self))
             worst = max(worst, error / unit)
         }
         return worst
@@ -190,7 +219,9 @@ struct Grouping {
     init(op: String, trace: Trace<Surd>) {
         self.op = op
         shape = trace.step("x", role: .input)?.tensor.shape ?? [1, 1]
-        channels = op == "layernorm" ? (trace.step("gamma", role: .input)?.tensor.count ?? 1) : (shape.count > 1 ? shape[1] : 1)
+        channels =
+            op == "layernorm"
+            ? (trace.step("gamma", role: .input)?.tensor.count ?? 1) : (shape.count > 1 ? shape[1] : 1)
         spatial = shape.count > 2 ? shape[2...].reduce(1, *) : 1
         let groupParam = trace.params.first { $0.name == "groups" }?.value.rational?.numerator.exactInt
         groups = op == "instancenorm" ? channels : (groupParam ?? 1)

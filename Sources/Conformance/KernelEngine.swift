@@ -32,7 +32,9 @@ public enum KernelEngine {
     /// the exact trace of the same case.
     public static func run(_ input: CaseInput, exact: Trace<Surd>) throws -> Outputs {
         guard supportedOps.contains(input.op) else {
-            throw ReferenceError("no kernel for op \"\(input.op)\"; the kernels implement \(supportedOps.sorted().joined(separator: ", "))")
+            throw ReferenceError(
+                "no kernel for op \"\(input.op)\"; the kernels implement \(supportedOps.sorted().joined(separator: ", "))"
+            )
         }
         switch input.precision {
         case .f64: return try run(input, exact: exact, as: Double.self)
@@ -85,7 +87,9 @@ public enum KernelEngine {
             return outputs
         }
         let shape = try required(exact.step("x", role: .input)?.tensor.shape, "x")
-        let normShape: NormShape = shape.count == 2 ? .nc(n: shape[0], c: shape[1])
+        let normShape: NormShape =
+            shape.count == 2
+            ? .nc(n: shape[0], c: shape[1])
             : .nchw(n: shape[0], c: shape[1], h: shape[2], w: shape[3...].reduce(1, *))
         let x = try required(tensor(exact, "x", as: T.self), "x")
         let gamma = try required(tensor(exact, "gamma", as: T.self), "gamma")
@@ -101,8 +105,9 @@ public enum KernelEngine {
                         try runningMean.withUnsafeBufferPointer { rm in
                             try runningVar.withUnsafeBufferPointer { rv in
                                 try y.withUnsafeMutableBufferPointer { yp in
-                                    try BatchNorm.forwardEval(x: xp, shape: normShape, gamma: gp, beta: bp, runningMean: rm,
-                                                              runningVariance: rv, epsilon: eps, y: yp)
+                                    try BatchNorm.forwardEval(
+                                        x: xp, shape: normShape, gamma: gp, beta: bp, runningMean: rm,
+                                        runningVariance: rv, epsilon: eps, y: yp)
                                 }
                             }
                         }
@@ -122,9 +127,11 @@ public enum KernelEngine {
                         try xhat.withUnsafeMutableBufferPointer { xhp in
                             try runningMean.withUnsafeMutableBufferPointer { rm in
                                 try runningVar.withUnsafeMutableBufferPointer { rv in
-                                    try BatchNorm.forwardTraining(x: xp, shape: normShape, gamma: gp, beta: bp, epsilon: eps, y: yp, xhat: xhp,
-                                                                  runningMean: update == nil ? nil : rm, runningVariance: update == nil ? nil : rv,
-                                                                  update: update ?? .pytorch)
+                                    try BatchNorm.forwardTraining(
+                                        x: xp, shape: normShape, gamma: gp, beta: bp, epsilon: eps, y: yp, xhat: xhp,
+                                        runningMean: update == nil ? nil : rm,
+                                        runningVariance: update == nil ? nil : rv,
+                                        update: update ?? .pytorch)
                                 }
                             }
                         }
@@ -140,17 +147,22 @@ public enum KernelEngine {
             outputs.add("running_mean", runningMean)
             outputs.add("running_var", runningVar)
         } else {
-            outputs.notes.append("running statistics: convention \(word(exact, "convention") ?? "?") is not a kernel option")
+            outputs.notes.append(
+                "running statistics: convention \(word(exact, "convention") ?? "?") is not a kernel option")
         }
         if let dy = tensor(exact, "dy", as: T.self) {
-            var dx = [T](repeating: 0, count: x.count), dgamma = [T](repeating: 0, count: gamma.count), dbeta = dgamma
+            var dx = [T](repeating: 0, count: x.count)
+            var dgamma = [T](repeating: 0, count: gamma.count)
+            var dbeta = dgamma
             try dy.withUnsafeBufferPointer { dyp in
                 try x.withUnsafeBufferPointer { xp in
                     try gamma.withUnsafeBufferPointer { gp in
                         try dx.withUnsafeMutableBufferPointer { dxp in
                             try dgamma.withUnsafeMutableBufferPointer { dgp in
                                 try dbeta.withUnsafeMutableBufferPointer { dbp in
-                                    try BatchNorm.backward(dy: dyp, source: .x(xp, saved), shape: normShape, gamma: gp, dx: dxp, dgamma: dgp, dbeta: dbp)
+                                    try BatchNorm.backward(
+                                        dy: dyp, source: .x(xp, saved), shape: normShape, gamma: gp, dx: dxp,
+                                        dgamma: dgp, dbeta: dbp)
                                 }
                             }
                         }
@@ -169,7 +181,7 @@ public enum KernelEngine {
     /// sums, averages of σ).
     static func runningUpdate(_ exact: Trace<Surd>) -> RunningStatUpdate? {
         guard let name = word(exact, "convention"), let convention = try? BatchNormConvention.named(name),
-              let momentum = number(exact, "momentum")?.rounded(to: Double.self), convention.averaged == .variance
+            let momentum = number(exact, "momentum")?.rounded(to: Double.self), convention.averaged == .variance
         else { return nil }
         let variance: RunningStatUpdate.VarianceEstimator
         switch convention.runningVariance {
@@ -179,8 +191,9 @@ public enum KernelEngine {
         }
         switch convention.averaging {
         case .exponential:
-            return RunningStatUpdate(momentum: convention.momentumMeaning == .factorOnNew ? .factorOnNew(momentum) : .decayOnOld(momentum),
-                                     variance: variance)
+            return RunningStatUpdate(
+                momentum: convention.momentumMeaning == .factorOnNew ? .factorOnNew(momentum) : .decayOnOld(momentum),
+                variance: variance)
         case .cumulative:
             let seen = number(exact, "batches_seen")?.numerator.exactInt ?? 0
             return RunningStatUpdate(momentum: .cumulative(count: seen + 1), variance: variance)
@@ -196,47 +209,62 @@ public enum KernelEngine {
         let x = try required(tensor(exact, "x", as: T.self), "x")
         let gamma = try required(tensor(exact, "gamma", as: T.self), "gamma")
         let beta = try required(tensor(exact, "beta", as: T.self), "beta")
-        let features = gamma.count, rows = x.count / max(features, 1)
+        let features = gamma.count
+        let rows = x.count / max(features, 1)
         let eps = T(try required(number(exact, "eps"), "eps").rounded(to: Double.self))
-        return try normalize(x: x, gamma: gamma, beta: beta, dy: tensor(exact, "dy", as: T.self),
-                             forward: { xp, gp, bp, yp, xhp in
-                                 try LayerNorm.forward(x: xp, rows: rows, features: features, gamma: gp, beta: bp, epsilon: eps, y: yp, xhat: xhp)
-                             },
-                             backward: { dyp, source, gp, dxp, dgp, dbp in
-                                 try LayerNorm.backward(dy: dyp, source: source, rows: rows, features: features, gamma: gp, dx: dxp, dgamma: dgp, dbeta: dbp)
-                             })
+        return try normalize(
+            x: x, gamma: gamma, beta: beta, dy: tensor(exact, "dy", as: T.self),
+            forward: { xp, gp, bp, yp, xhp in
+                try LayerNorm.forward(
+                    x: xp, rows: rows, features: features, gamma: gp, beta: bp, epsilon: eps, y: yp, xhat: xhp)
+            },
+            backward: { dyp, source, gp, dxp, dgp, dbp in
+                try LayerNorm.backward(
+                    dy: dyp, source: source, rows: rows, features: features, gamma: gp, dx: dxp, dgamma: dgp, dbeta: dbp
+                )
+            })
     }
 
     static func groupNorm<T: KernelScalar>(_ input: CaseInput, exact: Trace<Surd>, as _: T.Type) throws -> Outputs
     where T.RawSignificand: FixedWidthInteger, T.RawExponent: FixedWidthInteger {
         let shape = try required(exact.step("x", role: .input)?.tensor.shape, "x")
-        guard shape.count >= 3 else { throw ReferenceError("the group-norm kernel takes NCHW input; x has shape \(shape)") }
+        guard shape.count >= 3 else {
+            throw ReferenceError("the group-norm kernel takes NCHW input; x has shape \(shape)")
+        }
         let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3...].reduce(1, *))
         let groups = input.op == "instancenorm" ? c : (number(exact, "groups")?.numerator.exactInt ?? 1)
         let x = try required(tensor(exact, "x", as: T.self), "x")
         let gamma = try required(tensor(exact, "gamma", as: T.self), "gamma")
         let beta = try required(tensor(exact, "beta", as: T.self), "beta")
         let eps = T(try required(number(exact, "eps"), "eps").rounded(to: Double.self))
-        return try normalize(x: x, gamma: gamma, beta: beta, dy: tensor(exact, "dy", as: T.self),
-                             forward: { xp, gp, bp, yp, xhp in
-                                 try GroupNorm.forward(x: xp, n: n, c: c, h: h, w: w, groups: groups, gamma: gp, beta: bp, epsilon: eps, y: yp, xhat: xhp)
-                             },
-                             backward: { dyp, source, gp, dxp, dgp, dbp in
-                                 try GroupNorm.backward(dy: dyp, source: source, n: n, c: c, h: h, w: w, groups: groups, gamma: gp,
-                                                        dx: dxp, dgamma: dgp, dbeta: dbp)
-                             })
+        return try normalize(
+            x: x, gamma: gamma, beta: beta, dy: tensor(exact, "dy", as: T.self),
+            forward: { xp, gp, bp, yp, xhp in
+                try GroupNorm.forward(
+                    x: xp, n: n, c: c, h: h, w: w, groups: groups, gamma: gp, beta: bp, epsilon: eps, y: yp, xhat: xhp)
+            },
+            backward: { dyp, source, gp, dxp, dgp, dbp in
+                try GroupNorm.backward(
+                    dy: dyp, source: source, n: n, c: c, h: h, w: w, groups: groups, gamma: gp,
+                    dx: dxp, dgamma: dgp, dbeta: dbp)
+            })
     }
 
     /// The common shape of a layer- or group-norm kernel run.
     static func normalize<T: KernelScalar>(
         x: [T], gamma: [T], beta: [T], dy: [T]?,
-        forward: (UnsafeBufferPointer<T>, UnsafeBufferPointer<T>, UnsafeBufferPointer<T>, UnsafeMutableBufferPointer<T>,
-                  UnsafeMutableBufferPointer<T>) throws -> SavedStatistics<T>,
-        backward: (UnsafeBufferPointer<T>, NormalizedSource<T>, UnsafeBufferPointer<T>, UnsafeMutableBufferPointer<T>,
-                   UnsafeMutableBufferPointer<T>, UnsafeMutableBufferPointer<T>) throws -> Void
+        forward: (
+            UnsafeBufferPointer<T>, UnsafeBufferPointer<T>, UnsafeBufferPointer<T>, UnsafeMutableBufferPointer<T>,
+            UnsafeMutableBufferPointer<T>
+        ) throws -> SavedStatistics<T>,
+        backward: (
+            UnsafeBufferPointer<T>, NormalizedSource<T>, UnsafeBufferPointer<T>, UnsafeMutableBufferPointer<T>,
+            UnsafeMutableBufferPointer<T>, UnsafeMutableBufferPointer<T>
+        ) throws -> Void
     ) throws -> Outputs {
         var outputs = Outputs()
-        var y = [T](repeating: 0, count: x.count), xhat = y
+        var y = [T](repeating: 0, count: x.count)
+        var xhat = y
         let saved: SavedStatistics<T> = try x.withUnsafeBufferPointer { xp in
             try gamma.withUnsafeBufferPointer { gp in
                 try beta.withUnsafeBufferPointer { bp in
@@ -251,13 +279,17 @@ public enum KernelEngine {
         outputs.add("xhat", xhat)
         outputs.add("y", y)
         if let dy {
-            var dx = [T](repeating: 0, count: x.count), dgamma = [T](repeating: 0, count: gamma.count), dbeta = dgamma
+            var dx = [T](repeating: 0, count: x.count)
+            var dgamma = [T](repeating: 0, count: gamma.count)
+            var dbeta = dgamma
             try dy.withUnsafeBufferPointer { dyp in
                 try x.withUnsafeBufferPointer { xp in
                     try gamma.withUnsafeBufferPointer { gp in
                         try dx.withUnsafeMutableBufferPointer { dxp in
                             try dgamma.withUnsafeMutableBufferPointer { dgp in
-                                try dbeta.withUnsafeMutableBufferPointer { dbp in try backward(dyp, .x(xp, saved), gp, dxp, dgp, dbp) }
+                                try dbeta.withUnsafeMutableBufferPointer { dbp in
+                                    try backward(dyp, .x(xp, saved), gp, dxp, dgp, dbp)
+                                }
                             }
                         }
                     }
@@ -279,20 +311,30 @@ public enum KernelEngine {
         let p = T(try required(number(exact, "p"), "p").rounded(to: Double.self))
         let scaling: DropoutScaling = word(exact, "variant") == "plain" ? .plain : .inverted
         let dy = tensor(exact, "dy", as: T.self) ?? [T](repeating: 1, count: x.count)
-        var y = [T](repeating: 0, count: x.count), dx = y
+        var y = [T](repeating: 0, count: x.count)
+        var dx = y
         if word(exact, "mode") == "eval" {
-            try x.withUnsafeBufferPointer { xp in try y.withUnsafeMutableBufferPointer { try Dropout.forwardEval(x: xp, p: p, scaling: scaling, y: $0) } }
-            try dy.withUnsafeBufferPointer { dyp in try dx.withUnsafeMutableBufferPointer { try Dropout.forwardEval(x: dyp, p: p, scaling: scaling, y: $0) } }
+            try x.withUnsafeBufferPointer { xp in
+                try y.withUnsafeMutableBufferPointer { try Dropout.forwardEval(x: xp, p: p, scaling: scaling, y: $0) }
+            }
+            try dy.withUnsafeBufferPointer { dyp in
+                try dx.withUnsafeMutableBufferPointer { try Dropout.forwardEval(x: dyp, p: p, scaling: scaling, y: $0) }
+            }
         } else {
-            let mask = try expandedMask(input, count: x.count, shape: try required(exact.step("x", role: .input)?.tensor.shape, "x"))
+            let mask = try expandedMask(
+                input, count: x.count, shape: try required(exact.step("x", role: .input)?.tensor.shape, "x"))
             try x.withUnsafeBufferPointer { xp in
                 try mask.withUnsafeBufferPointer { mp in
-                    try y.withUnsafeMutableBufferPointer { try Dropout.forwardTraining(x: xp, mask: mp, p: p, scaling: scaling, y: $0) }
+                    try y.withUnsafeMutableBufferPointer {
+                        try Dropout.forwardTraining(x: xp, mask: mp, p: p, scaling: scaling, y: $0)
+                    }
                 }
             }
             try dy.withUnsafeBufferPointer { dyp in
                 try mask.withUnsafeBufferPointer { mp in
-                    try dx.withUnsafeMutableBufferPointer { try Dropout.backward(dy: dyp, mask: mp, p: p, scaling: scaling, dx: $0) }
+                    try dx.withUnsafeMutableBufferPointer {
+                        try Dropout.backward(dy: dyp, mask: mp, p: p, scaling: scaling, dx: $0)
+                    }
                 }
             }
         }
@@ -307,7 +349,9 @@ public enum KernelEngine {
         let mask = try input.requiredTensor("mask").values.map { $0.isZero ? UInt8(0) : UInt8(1) }
         if mask.count == count { return mask }
         let spatial = shape.count > 2 ? shape[2...].reduce(1, *) : 1
-        guard mask.count * spatial == count else { throw ReferenceError("mask has \(mask.count) values for x of shape \(shape)") }
+        guard mask.count * spatial == count else {
+            throw ReferenceError("mask has \(mask.count) values for x of shape \(shape)")
+        }
         return (0..<count).map { mask[$0 / spatial] }
     }
 }

@@ -129,7 +129,8 @@ public struct BigInt: @unchecked Sendable {
     /// Floor division with remainder of the same sign as the divisor.
     public func quotientAndRemainderFloor(dividingBy divisor: BigInt) -> (quotient: BigInt, remainder: BigInt) {
         precondition(!divisor.isZero, "division of an integer by zero")
-        let q = Storage.make(), r = Storage.make()
+        let q = Storage.make()
+        let r = Storage.make()
         __gmpz_fdiv_qr(q.value, r.value, storage.value, divisor.storage.value)
         return (BigInt(storage: q), BigInt(storage: r))
     }

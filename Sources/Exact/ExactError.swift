@@ -18,18 +18,20 @@ public enum ExactError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .unparsable(text, reason):
+        case .unparsable(let text, let reason):
             return "cannot parse \(quoted(text)) as an exact number: \(reason)"
-        case let .divisionByZero(text):
+        case .divisionByZero(let text):
             return "\(quoted(text)) divides by zero; a denominator must be non-zero"
-        case let .notFinite(text):
+        case .notFinite(let text):
             return "\(quoted(text)) is not finite; exact values must be finite numbers"
-        case let .negativeRadicand(text):
+        case .negativeRadicand(let text):
             return "sqrt of \(quoted(text)) is not real; a radicand must be >= 0"
-        case let .mixedFields(text):
-            return "\(text) mixes square roots of different radicands; this operation needs a single quadratic field a + b*sqrt(s)"
-        case let .nestedRadical(text):
-            return "sqrt(\(text)) is a nested radical; exact square roots are taken of rational values (or squares in their field) only"
+        case .mixedFields(let text):
+            return
+                "\(text) mixes square roots of different radicands; this operation needs a single quadratic field a + b*sqrt(s)"
+        case .nestedRadical(let text):
+            return
+                "sqrt(\(text)) is a nested radical; exact square roots are taken of rational values (or squares in their field) only"
         }
     }
 }

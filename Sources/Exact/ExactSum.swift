@@ -29,11 +29,13 @@ public struct ExactSum: Sendable {
         if value == 0 { return }
         let exponentBits = Int(value.exponentBitPattern)
         // value = significand · 2^(position − 1074)
-        let significand: UInt = exponentBits == 0
+        let significand: UInt =
+            exponentBits == 0
             ? UInt(value.significandBitPattern)
             : UInt(value.significandBitPattern) | (1 << 52)
         let position = max(exponentBits - 1, 0)
-        let limb = position >> 6, shift = position & 63
+        let limb = position >> 6
+        let shift = position & 63
         let low = significand << UInt(shift)
         let high = shift == 0 ? 0 : significand >> UInt(64 - shift)
         limbs.withUnsafeMutableBufferPointer { words in

@@ -21,8 +21,9 @@ struct Fraction {
         if lhs.denominator == rhs.denominator {
             return Fraction(numerator: lhs.numerator + rhs.numerator, denominator: lhs.denominator)
         }
-        return Fraction(numerator: lhs.numerator * rhs.denominator + rhs.numerator * lhs.denominator,
-                        denominator: lhs.denominator * rhs.denominator)
+        return Fraction(
+            numerator: lhs.numerator * rhs.denominator + rhs.numerator * lhs.denominator,
+            denominator: lhs.denominator * rhs.denominator)
     }
 
     /// ⌊log₂|self|⌋ for self ≠ 0.
@@ -35,14 +36,16 @@ struct Fraction {
 
     /// round-half-even(|self| · 2^−exponent) as an integer.
     func magnitudeRoundedHalfEven(timesPowerOfTwo exponent: Int) -> BigInt {
-        var num = numerator.magnitude, den = denominator
+        var num = numerator.magnitude
+        var den = denominator
         if exponent >= 0 { num = num.shiftedLeft(exponent) } else { den = den.shiftedLeft(-exponent) }
         return Fraction.roundedHalfEven(num, den)
     }
 
     /// round-half-even(|self| · 10^exponent) as an integer.
     func magnitudeRoundedHalfEven(timesPowerOfTen exponent: Int) -> BigInt {
-        var num = numerator.magnitude, den = denominator
+        var num = numerator.magnitude
+        var den = denominator
         let power = BigInt(10).power(abs(exponent))
         if exponent >= 0 { num = num * power } else { den = den * power }
         return Fraction.roundedHalfEven(num, den)
@@ -80,9 +83,10 @@ struct Fraction {
         let fractionMask = (UInt(1) << UInt(F.significandBitCount)) - 1
         let fraction = significand.lowWord & fractionMask
         let biasedExponent = isNormal ? unbiasedExponent - minExponent + 1 : 0
-        return F(sign: sign,
-                 exponentBitPattern: F.RawExponent(biasedExponent),
-                 significandBitPattern: F.RawSignificand(fraction))
+        return F(
+            sign: sign,
+            exponentBitPattern: F.RawExponent(biasedExponent),
+            significandBitPattern: F.RawSignificand(fraction))
     }
 
     /// ⌊log₁₀|self|⌋ for self ≠ 0.

@@ -10,7 +10,8 @@ extension Rational {
             throw ExactError.notFinite(text)
         }
         if let slash = trimmed.firstIndex(of: "/") {
-            let numeratorText = String(trimmed[..<slash]), denominatorText = String(trimmed[trimmed.index(after: slash)...])
+            let numeratorText = String(trimmed[..<slash])
+            let denominatorText = String(trimmed[trimmed.index(after: slash)...])
             let numerator = try Rational(parsingSingle: numeratorText, whole: text)
             let denominator = try Rational(parsingSingle: denominatorText, whole: text)
             guard !denominator.isZero else { throw ExactError.divisionByZero(text) }
@@ -40,7 +41,8 @@ extension Rational {
 
     /// digits [ "." digits ] [ ("e") [sign] digits ], at least one digit in the mantissa.
     private static func parseDecimal(_ text: Substring, whole: String) throws -> Rational {
-        let mantissaText: Substring, exponentText: Substring?
+        let mantissaText: Substring
+        let exponentText: Substring?
         if let e = text.firstIndex(of: "e") {
             mantissaText = text[..<e]
             exponentText = text[text.index(after: e)...]
@@ -49,7 +51,8 @@ extension Rational {
             exponentText = nil
         }
         let parts = mantissaText.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        let integerDigits = parts[0], fractionDigits = parts.count > 1 ? parts[1] : ""
+        let integerDigits = parts[0]
+        let fractionDigits = parts.count > 1 ? parts[1] : ""
         guard !(integerDigits.isEmpty && fractionDigits.isEmpty) else {
             throw ExactError.unparsable(whole, reason: "expected digits")
         }
@@ -79,7 +82,8 @@ extension Rational {
 
     /// hexdigits [ "." hexdigits ] [ "p" [sign] digits ], after the "0x".
     private static func parseHexFloat(_ text: Substring, whole: String) throws -> Rational {
-        let mantissaText: Substring, exponentText: Substring?
+        let mantissaText: Substring
+        let exponentText: Substring?
         if let p = text.firstIndex(of: "p") {
             mantissaText = text[..<p]
             exponentText = text[text.index(after: p)...]
@@ -88,9 +92,10 @@ extension Rational {
             exponentText = nil
         }
         let parts = mantissaText.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        let integerDigits = parts[0], fractionDigits = parts.count > 1 ? parts[1] : ""
+        let integerDigits = parts[0]
+        let fractionDigits = parts.count > 1 ? parts[1] : ""
         guard !(integerDigits.isEmpty && fractionDigits.isEmpty),
-              (integerDigits + fractionDigits).allSatisfy({ $0.isHexDigit })
+            (integerDigits + fractionDigits).allSatisfy({ $0.isHexDigit })
         else { throw ExactError.unparsable(whole, reason: "expected hex digits after 0x") }
         var exponent = 0
         if let exponentText {

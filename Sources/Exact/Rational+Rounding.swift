@@ -24,8 +24,10 @@ extension Rational {
         let value = storage.value
         let sign = cgmp_mpq_sgn(value)
         if sign == 0 { return 0 }
-        let num = cgmp_mpq_numref_const(value), den = cgmp_mpq_denref_const(value)
-        let numBits = Int(__gmpz_sizeinbase(num, 2)), denBits = Int(__gmpz_sizeinbase(den, 2))
+        let num = cgmp_mpq_numref_const(value)
+        let den = cgmp_mpq_denref_const(value)
+        let numBits = Int(__gmpz_sizeinbase(num, 2))
+        let denBits = Int(__gmpz_sizeinbase(den, 2))
         guard numBits <= 64 else { return nil }
         let magnitude = __gmpz_getlimbn(num, 0)
         if numBits <= precision && denBits <= precision {
@@ -77,7 +79,8 @@ public struct DecimalRounding: Equatable, Sendable, CustomStringConvertible {
         let leading = exponent + text.count - 1 // exponent of the first digit
         var body: String
         if leading < -5 || leading >= max(digits, 1) + 4 {
-            let head = text.prefix(1), tail = text.dropFirst()
+            let head = text.prefix(1)
+            let tail = text.dropFirst()
             body = tail.isEmpty ? String(head) : "\(head).\(tail)"
             body += leading < 0 ? "e-\(String(-leading))" : "e+\(leading)"
         } else if exponent >= 0 {

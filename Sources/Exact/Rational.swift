@@ -21,7 +21,10 @@ public struct Rational: @unchecked Sendable {
 
         static func make(copying other: UnsafePointer<__mpq_struct>) -> Storage {
             let storage = unsafeDowncast(Storage.create(minimumCapacity: 1) { _ in }, to: Storage.self)
-            storage.withUnsafeMutablePointerToElements { __gmpq_init($0); __gmpq_set($0, other) }
+            storage.withUnsafeMutablePointerToElements {
+                __gmpq_init($0)
+                __gmpq_set($0, other)
+            }
             return storage
         }
 
@@ -116,7 +119,8 @@ public struct Rational: @unchecked Sendable {
     /// self^exponent; a negative exponent of zero throws.
     public func power(_ exponent: Int) throws -> Rational {
         if exponent < 0 { return try reciprocal().power(-exponent) }
-        let num = numerator.power(exponent), den = denominator.power(exponent)
+        let num = numerator.power(exponent)
+        let den = denominator.power(exponent)
         return Rational(uncheckedNumerator: num, denominator: den)
     }
 
@@ -133,8 +137,11 @@ public struct Rational: @unchecked Sendable {
     /// self · 2^k for any integer k.
     public func timesPowerOfTwo(_ k: Int) -> Rational {
         .make { result in
-            if k >= 0 { __gmpq_mul_2exp(result, storage.value, UInt(k)) }
-            else { __gmpq_div_2exp(result, storage.value, UInt(-k)) }
+            if k >= 0 {
+                __gmpq_mul_2exp(result, storage.value, UInt(k))
+            } else {
+                __gmpq_div_2exp(result, storage.value, UInt(-k))
+            }
         }
     }
 

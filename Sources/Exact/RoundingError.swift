@@ -23,7 +23,8 @@ where F.RawSignificand: FixedWidthInteger, F.RawExponent: FixedWidthInteger {
     public func summary(digits: Int = 4) -> String {
         guard let absolute, let ulps else { return "overflows: beyond the largest finite \(F.self)" }
         if absolute.isZero { return "exact" }
-        return "error \(absolute.decimalString(significantDigits: digits)) (\(ulps.decimalString(significantDigits: digits)) ulp)"
+        return
+            "error \(absolute.decimalString(significantDigits: digits)) (\(ulps.decimalString(significantDigits: digits)) ulp)"
     }
 }
 

@@ -8,7 +8,10 @@ extension Surd {
         var terms: [Term] = []
         terms.reserveCapacity(rawTerms.count)
         for term in rawTerms.sorted(by: { $0.radicand < $1.radicand }) where !term.coefficient.isZero {
-            if term.radicand == 1 { rationalPart += term.coefficient; continue }
+            if term.radicand == 1 {
+                rationalPart += term.coefficient
+                continue
+            }
             if let last = terms.last, last.radicand == term.radicand {
                 terms[terms.count - 1] = Term(coefficient: last.coefficient + term.coefficient, radicand: last.radicand)
             } else {
@@ -55,8 +58,9 @@ extension Surd {
     }
 
     public static prefix func - (operand: Surd) -> Surd {
-        Surd(canonicalRational: -operand.rational,
-             terms: operand.terms.map { Term(coefficient: -$0.coefficient, radicand: $0.radicand) })
+        Surd(
+            canonicalRational: -operand.rational,
+            terms: operand.terms.map { Term(coefficient: -$0.coefficient, radicand: $0.radicand) })
     }
 
     public static func - (lhs: Surd, rhs: Surd) -> Surd {
@@ -73,8 +77,9 @@ extension Surd {
     /// Multiplication by a rational, which never changes the radicands.
     public func scaled(by factor: Rational) -> Surd {
         if factor.isZero { return .zero }
-        return Surd(canonicalRational: rational * factor,
-                    terms: terms.map { Term(coefficient: $0.coefficient * factor, radicand: $0.radicand) })
+        return Surd(
+            canonicalRational: rational * factor,
+            terms: terms.map { Term(coefficient: $0.coefficient * factor, radicand: $0.radicand) })
     }
 
     public static func * (lhs: Surd, rhs: Surd) -> Surd {
@@ -82,24 +87,41 @@ extension Surd {
         if lhs.terms.isEmpty { return rhs.scaled(by: lhs.rational) }
         if lhs.terms.count == 1, rhs.terms.count == 1, lhs.terms[0].radicand == rhs.terms[0].radicand {
             // (a + b√n)(c + d√n) = (ac + bdn) + (ad + bc)√n
-            let a = lhs.rational, b = lhs.terms[0].coefficient, c = rhs.rational, d = rhs.terms[0].coefficient
+            let a = lhs.rational
+            let b = lhs.terms[0].coefficient
+            let c = rhs.rational
+            let d = rhs.terms[0].coefficient
             let n = Rational(lhs.terms[0].radicand)
             if a.isZero && c.isZero { return Surd(b * d * n) } // b√n·d√n = bdn
-            if a.isZero { return Surd(canonicalRational: b * d * n, terms: [Term(coefficient: b * c, radicand: lhs.terms[0].radicand)]) }
-            if c.isZero { return Surd(canonicalRational: b * d * n, terms: [Term(coefficient: a * d, radicand: lhs.terms[0].radicand)]) }
+            if a.isZero {
+                return Surd(
+                    canonicalRational: b * d * n, terms: [Term(coefficient: b * c, radicand: lhs.terms[0].radicand)])
+            }
+            if c.isZero {
+                return Surd(
+                    canonicalRational: b * d * n, terms: [Term(coefficient: a * d, radicand: lhs.terms[0].radicand)])
+            }
             let coefficient = a * d + b * c
             let terms = coefficient.isZero ? [] : [Term(coefficient: coefficient, radicand: lhs.terms[0].radicand)]
             return Surd(canonicalRational: a * c + b * d * n, terms: terms)
         }
         var parts: [Term] = []
         var rationalPart = lhs.rational * rhs.rational
-        for term in rhs.terms { parts.append(Term(coefficient: lhs.rational * term.coefficient, radicand: term.radicand)) }
-        for term in lhs.terms { parts.append(Term(coefficient: rhs.rational * term.coefficient, radicand: term.radicand)) }
+        for term in rhs.terms {
+            parts.append(Term(coefficient: lhs.rational * term.coefficient, radicand: term.radicand))
+        }
+        for term in lhs.terms {
+            parts.append(Term(coefficient: rhs.rational * term.coefficient, radicand: term.radicand))
+        }
         for left in lhs.terms {
             for right in rhs.terms {
                 let (factor, radicand) = multiplyRoots(left.radicand, right.radicand)
                 let coefficient = left.coefficient * right.coefficient * Rational(factor)
-                if radicand == 1 { rationalPart += coefficient } else { parts.append(Term(coefficient: coefficient, radicand: radicand)) }
+                if radicand == 1 {
+                    rationalPart += coefficient
+                } else {
+                    parts.append(Term(coefficient: coefficient, radicand: radicand))
+                }
             }
         }
         return normalized(rationalPart, parts)
@@ -109,7 +131,8 @@ extension Surd {
     private static func multiplyRoots(_ n: BigInt, _ m: BigInt) -> (factor: BigInt, radicand: BigInt) {
         if n == m { return (n, 1) }
         let g = BigInt.gcd(n, m)
-        let rest = n.quotientAndRemainderFloor(dividingBy: g).quotient * m.quotientAndRemainderFloor(dividingBy: g).quotient
+        let rest =
+            n.quotientAndRemainderFloor(dividingBy: g).quotient * m.quotientAndRemainderFloor(dividingBy: g).quotient
         if rest.isPerfectSquare { return (g * rest.integerSquareRoot(), 1) }
         return (g, rest)
     }
@@ -138,16 +161,21 @@ extension Surd {
         if terms.isEmpty { return Surd(Rational.one / rational) }
         if terms.count == 1 {
             // 1/(a + b√n) = (a − b√n)/(a² − b²n)
-            let a = rational, b = terms[0].coefficient, n = Rational(terms[0].radicand)
+            let a = rational
+            let b = terms[0].coefficient
+            let n = Rational(terms[0].radicand)
             let norm = a * a - b * b * n
-            return Surd(canonicalRational: a / norm,
-                        terms: [Term(coefficient: -b / norm, radicand: terms[0].radicand)])
+            return Surd(
+                canonicalRational: a / norm,
+                terms: [Term(coefficient: -b / norm, radicand: terms[0].radicand)])
         }
         let q = Surd.coprimeBasis(terms.map(\.radicand)).max()!
-        let conjugate = Surd(canonicalRational: rational, terms: terms.map { term in
-            term.radicand.quotientAndRemainderFloor(dividingBy: q).remainder.isZero
-                ? Term(coefficient: -term.coefficient, radicand: term.radicand) : term
-        })
+        let conjugate = Surd(
+            canonicalRational: rational,
+            terms: terms.map { term in
+                term.radicand.quotientAndRemainderFloor(dividingBy: q).remainder.isZero
+                    ? Term(coefficient: -term.coefficient, radicand: term.radicand) : term
+            })
         let norm = self * conjugate
         precondition(!norm.isZero, "radicands \(terms.map(\.radicand)) are not independent")
         return conjugate * norm.unsafeReciprocal()

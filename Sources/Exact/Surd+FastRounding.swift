@@ -17,9 +17,15 @@ extension Surd {
     where F.RawSignificand: FixedWidthInteger, F.RawExponent: FixedWidthInteger {
         guard terms.count == 1, F.significandBitCount + 1 <= 53 else { return nil }
         let term = terms[0]
-        let a = rational.storage.value, c = term.coefficient.storage.value, n = term.radicand.storage.value
-        let aEstimate = __gmpq_get_d(a), cEstimate = __gmpq_get_d(c), nEstimate = __gmpz_get_d(n)
-        guard aEstimate.isFinite, cEstimate.isFinite, cEstimate != 0, nEstimate.isFinite, nEstimate > 0 else { return nil }
+        let a = rational.storage.value
+        let c = term.coefficient.storage.value
+        let n = term.radicand.storage.value
+        let aEstimate = __gmpq_get_d(a)
+        let cEstimate = __gmpq_get_d(c)
+        let nEstimate = __gmpz_get_d(n)
+        guard aEstimate.isFinite, cEstimate.isFinite, cEstimate != 0, nEstimate.isFinite, nEstimate > 0 else {
+            return nil
+        }
         let estimate = aEstimate + cEstimate * nEstimate.squareRoot()
         guard estimate.isFinite, estimate != 0 else { return nil }
         var s = 80 - Int(estimate.exponent)
@@ -27,8 +33,15 @@ extension Surd {
 
         let scratch = UnsafeMutablePointer<__mpz_struct>.allocate(capacity: 5)
         for index in 0..<5 { __gmpz_init(scratch + index) }
-        defer { for index in 0..<5 { __gmpz_clear(scratch + index) }; scratch.deallocate() }
-        let x = scratch, y = scratch + 1, root = scratch + 2, z = scratch + 3, top = scratch + 4
+        defer {
+            for index in 0..<5 { __gmpz_clear(scratch + index) }
+            scratch.deallocate()
+        }
+        let x = scratch
+        let y = scratch + 1
+        let root = scratch + 2
+        let z = scratch + 3
+        let top = scratch + 4
         for _ in 0..<3 {
             guard s >= 0, s < 1 << 20 else { return nil }
             // X = ⌊a·2^s⌋
@@ -52,7 +65,9 @@ extension Surd {
                 __gmpz_sub_ui(z, z, 3)
                 guard let low = Surd.roundedScaled(z, shift: s, scratch: top, as: F.self) else { return nil }
                 __gmpz_add_ui(z, z, 6)
-                guard let high = Surd.roundedScaled(z, shift: s, scratch: top, as: F.self), low == high else { return nil }
+                guard let high = Surd.roundedScaled(z, shift: s, scratch: top, as: F.self), low == high else {
+                    return nil
+                }
                 return negative ? -low : low
             }
             // Cancellation: the estimate was too large; scale up and retry.
@@ -63,14 +78,18 @@ extension Surd {
 
     /// The float nearest to k·2^−shift for an integer k ≥ 2^64, or nil when
     /// the result is not a normal float.
-    private static func roundedScaled<F: BinaryFloatingPoint>(_ k: UnsafeMutablePointer<__mpz_struct>, shift: Int,
-                                                              scratch top: UnsafeMutablePointer<__mpz_struct>, as _: F.Type) -> F?
+    private static func roundedScaled<F: BinaryFloatingPoint>(
+        _ k: UnsafeMutablePointer<__mpz_struct>, shift: Int,
+        scratch top: UnsafeMutablePointer<__mpz_struct>, as _: F.Type
+    ) -> F?
     where F.RawSignificand: FixedWidthInteger, F.RawExponent: FixedWidthInteger {
         let bits = Int(__gmpz_sizeinbase(k, 2))
         guard bits > 64 else { return nil }
         let drop = bits - 64
         let exponent = bits - 1 - shift
-        guard exponent > Int(F.leastNormalMagnitude.exponent) + 1, exponent < Int(F.greatestFiniteMagnitude.exponent) - 1 else { return nil }
+        guard exponent > Int(F.leastNormalMagnitude.exponent) + 1,
+            exponent < Int(F.greatestFiniteMagnitude.exponent) - 1
+        else { return nil }
         __gmpz_tdiv_q_2exp(top, k, mp_bitcnt_t(drop))
         var word = UInt64(__gmpz_getlimbn(top, 0))
         // A set sticky bit below the rounding position turns a false tie into

@@ -13,7 +13,8 @@ extension Surd {
 
     /// The enclosure as unreduced fractions over one common denominator.
     func fractionEnclosure(bits: Int) -> (lower: Fraction, upper: Fraction) {
-        var lower = Fraction(rational), upper = lower
+        var lower = Fraction(rational)
+        var upper = lower
         if terms.isEmpty { return (lower, upper) }
         let magnitude = magnitudeEstimate
         let termBits = bits + terms.count.bitWidth
@@ -24,7 +25,13 @@ extension Surd {
             let denominator = term.coefficient.denominator.shiftedLeft(k)
             let low = Fraction(numerator: term.coefficient.numerator * root, denominator: denominator)
             let high = Fraction(numerator: low.numerator + term.coefficient.numerator, denominator: denominator)
-            if term.coefficient.signum > 0 { lower = lower + low; upper = upper + high } else { lower = lower + high; upper = upper + low }
+            if term.coefficient.signum > 0 {
+                lower = lower + low
+                upper = upper + high
+            } else {
+                lower = lower + high
+                upper = upper + low
+            }
         }
         return (lower, upper)
     }
@@ -76,9 +83,11 @@ extension Surd {
         if terms.isEmpty { return rational.signum }
         if terms.count == 1 {
             // sign(a + b√n): compare a² with b²n when the signs differ.
-            let a = rational, b = terms[0].coefficient
+            let a = rational
+            let b = terms[0].coefficient
             if a.signum == 0 || a.signum == b.signum { return b.signum }
-            let aSquared = a * a, bSquaredN = b * b * Rational(terms[0].radicand)
+            let aSquared = a * a
+            let bSquaredN = b * b * Rational(terms[0].radicand)
             return aSquared > bSquaredN ? a.signum : b.signum
         }
         // Independent roots: the value is not zero, so the enclosure clears 0.

@@ -142,7 +142,8 @@ private struct SurdScanner {
     private mutating func consume(_ literal: String) -> Bool {
         let pattern = Array(literal)
         guard position + pattern.count <= characters.count,
-              Array(characters[position..<position + pattern.count]).map({ $0.lowercased() }) == pattern.map({ $0.lowercased() })
+            Array(characters[position..<position + pattern.count]).map({ $0.lowercased() })
+                == pattern.map({ $0.lowercased() })
         else { return false }
         position += pattern.count
         return true

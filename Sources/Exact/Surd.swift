@@ -80,7 +80,10 @@ private let smallPrimes: [UInt] = {
     for candidate in 2..<1000 where sieve[candidate] {
         primes.append(UInt(candidate))
         var multiple = candidate * candidate
-        while multiple < 1000 { sieve[multiple] = false; multiple += candidate }
+        while multiple < 1000 {
+            sieve[multiple] = false
+            multiple += candidate
+        }
     }
     return primes
 }()
@@ -89,9 +92,11 @@ private let smallPrimes: [UInt] = {
 /// small primes and a final perfect-square test of the cofactor.
 func splitSquare(_ n: BigInt) -> (square: BigInt, rest: BigInt) {
     precondition(n.signum > 0)
-    var rest = n, square: BigInt = 1
+    var rest = n
+    var square: BigInt = 1
     for prime in smallPrimes {
-        let p = BigInt(prime), p2 = BigInt(prime * prime)
+        let p = BigInt(prime)
+        let p2 = BigInt(prime * prime)
         while rest.isDivisible(by: prime * prime) {
             rest = rest.quotientAndRemainderFloor(dividingBy: p2).quotient
             square = square * p

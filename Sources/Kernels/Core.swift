@@ -18,14 +18,25 @@ struct _Acc {
 @inlinable
 func _runSum<T: KernelScalar>(_ p: UnsafePointer<T>, _ len: Int, _ acc: inout _Acc) {
     var i = 0
-    var s = acc.s, c = acc.c
+    var s = acc.s
+    var c = acc.c
     if T._needsCompensation {
-        while i &+ 8 <= len { _twoSumAcc(&s, &c, T._widen8(p + i)); i &+= 8 }
+        while i &+ 8 <= len {
+            _twoSumAcc(&s, &c, T._widen8(p + i))
+            i &+= 8
+        }
     } else {
-        while i &+ 8 <= len { s += T._widen8(p + i); i &+= 8 }
+        while i &+ 8 <= len {
+            s += T._widen8(p + i)
+            i &+= 8
+        }
     }
-    acc.s = s; acc.c = c
-    while i < len { acc.tail = acc.tail.adding(p[i]._double); i &+= 1 }
+    acc.s = s
+    acc.c = c
+    while i < len {
+        acc.tail = acc.tail.adding(p[i]._double)
+        i &+= 1
+    }
 }
 
 /// `_runNormalize` over one run fused with `_runSum` over another run of the same
@@ -36,10 +47,13 @@ func _runNormalizeAndSum<T: KernelScalar>(
     _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ xhat: UnsafeMutablePointer<T>?,
     _ len: Int, _ st: _Stats, _ gamma: T, _ beta: T, _ next: UnsafePointer<T>, _ acc: inout _Acc
 ) {
-    let mh = SIMD8<Double>(repeating: st.mean.hi), ml = SIMD8<Double>(repeating: st.mean.lo)
+    let mh = SIMD8<Double>(repeating: st.mean.hi)
+    let ml = SIMD8<Double>(repeating: st.mean.lo)
     let iv = SIMD8<Double>(repeating: st.invstd)
-    let g = SIMD8<T>(repeating: gamma), b = SIMD8<T>(repeating: beta)
-    var s = acc.s, c = acc.c
+    let g = SIMD8<T>(repeating: gamma)
+    let b = SIMD8<T>(repeating: beta)
+    var s = acc.s
+    var c = acc.c
     var i = 0
     if T._needsCompensation {
         while i &+ 8 <= len {
@@ -58,9 +72,13 @@ func _runNormalizeAndSum<T: KernelScalar>(
             i &+= 8
         }
     }
-    acc.s = s; acc.c = c
+    acc.s = s
+    acc.c = c
     let i0 = i
-    while i < len { acc.tail = acc.tail.adding(next[i]._double); i &+= 1 }
+    while i < len {
+        acc.tail = acc.tail.adding(next[i]._double)
+        i &+= 1
+    }
     i = i0
     while i < len {
         let t = T(_rounding: ((x[i]._double - st.mean.hi) - st.mean.lo) * st.invstd)
@@ -78,7 +96,8 @@ func _runNormalizeAndSum<T: KernelScalar>(
 func _runCentredSquares<T: KernelScalar>(_ p: UnsafePointer<T>, _ len: Int, _ mean: DoubleWord, _ acc: inout _Acc) {
     let mh = SIMD8<Double>(repeating: mean.hi)
     var i = 0
-    var s = acc.s, c = acc.c
+    var s = acc.s
+    var c = acc.c
     if T._needsCompensation {
         while i &+ 8 <= len {
             let d = T._widen8(p + i) - mh
@@ -92,7 +111,8 @@ func _runCentredSquares<T: KernelScalar>(_ p: UnsafePointer<T>, _ len: Int, _ me
             i &+= 8
         }
     }
-    acc.s = s; acc.c = c
+    acc.s = s
+    acc.c = c
     while i < len {
         let d = p[i]._double - mean.hi
         acc.tail = acc.tail.adding(d * d)
@@ -117,7 +137,10 @@ struct _Stats: Sendable {
     /// scaled slow path, whose variance may lie outside the range of `Double`).
     @usableFromInline var varianceExponent = 0
     @inlinable init(mean: DoubleWord, variance: DoubleWord, invstd: Double, varianceExponent: Int = 0) {
-        self.mean = mean; self.variance = variance; self.invstd = invstd; self.varianceExponent = varianceExponent
+        self.mean = mean
+        self.variance = variance
+        self.invstd = invstd
+        self.varianceExponent = varianceExponent
     }
     /// From Σx, Σ(x−μ)² (both double-word), the count m and ε.
     @inlinable
@@ -138,9 +161,11 @@ func _runNormalize<T: KernelScalar>(
     _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ xhat: UnsafeMutablePointer<T>?,
     _ len: Int, _ st: _Stats, _ gamma: T, _ beta: T
 ) {
-    let mh = SIMD8<Double>(repeating: st.mean.hi), ml = SIMD8<Double>(repeating: st.mean.lo)
+    let mh = SIMD8<Double>(repeating: st.mean.hi)
+    let ml = SIMD8<Double>(repeating: st.mean.lo)
     let iv = SIMD8<Double>(repeating: st.invstd)
-    let g = SIMD8<T>(repeating: gamma), b = SIMD8<T>(repeating: beta)
+    let g = SIMD8<T>(repeating: gamma)
+    let b = SIMD8<T>(repeating: beta)
     var i = 0
     if let xh = xhat {
         while i &+ 8 <= len {
@@ -170,7 +195,10 @@ func _runNormalize<T: KernelScalar>(
 struct _XhatSource<T: KernelScalar> {
     @usableFromInline let p: UnsafePointer<T>
     @usableFromInline let fromX: Bool
-    @inlinable init(_ p: UnsafePointer<T>, fromX: Bool) { self.p = p; self.fromX = fromX }
+    @inlinable init(_ p: UnsafePointer<T>, fromX: Bool) {
+        self.p = p
+        self.fromX = fromX
+    }
 }
 
 /// Σdy and Σdy·t over a run, added to the accumulators, where t = x − μ_hi when x̂ is
@@ -183,21 +211,31 @@ func _runBackwardSums<T: KernelScalar>(
     let mh = SIMD8<Double>(repeating: src.fromX ? mean.hi : 0)
     let xp = src.p
     var i = 0
-    var s1 = a1.s, c1 = a1.c, s2 = a2.s, c2 = a2.c
+    var s1 = a1.s
+    var c1 = a1.c
+    var s2 = a2.s
+    var c2 = a2.c
     if T._needsCompensation {
         while i &+ 8 <= len {
             let g = T._widen8(dy + i)
             let t = T._widen8(xp + i) - mh
-            _twoSumAcc(&s1, &c1, g); _twoSumAcc(&s2, &c2, g * t); i &+= 8
+            _twoSumAcc(&s1, &c1, g)
+            _twoSumAcc(&s2, &c2, g * t)
+            i &+= 8
         }
     } else {
         while i &+ 8 <= len {
             let g = T._widen8(dy + i)
             let t = T._widen8(xp + i) - mh
-            s1 += g; s2 += g * t; i &+= 8
+            s1 += g
+            s2 += g * t
+            i &+= 8
         }
     }
-    a1.s = s1; a1.c = c1; a2.s = s2; a2.c = c2
+    a1.s = s1
+    a1.c = c1
+    a2.s = s2
+    a2.c = c2
     let m0 = src.fromX ? mean.hi : 0
     while i < len {
         let g = dy[i]._double
@@ -226,7 +264,9 @@ func _runBackwardApply<T: KernelScalar>(
     let q1 = src.fromX ? q - mean.lo * r1 : q
     let m0 = src.fromX ? mean.hi : 0
     let mh = SIMD8<Double>(repeating: m0)
-    let pv = SIMD8<Double>(repeating: p), qv = SIMD8<Double>(repeating: q1), rv = SIMD8<Double>(repeating: r1)
+    let pv = SIMD8<Double>(repeating: p)
+    let qv = SIMD8<Double>(repeating: q1)
+    let rv = SIMD8<Double>(repeating: r1)
     let xp = src.p
     var i = 0
     while i &+ 8 <= len {
@@ -282,11 +322,16 @@ public struct SavedStatistics<T: KernelScalar>: Sendable, Equatable {
     /// Zero-filled statistics for `count` groups.
     public init(count: Int) {
         mean = .init(repeating: 0, count: count)
-        meanLow = mean; variance = mean; invstd = mean
+        meanLow = mean
+        variance = mean
+        invstd = mean
     }
 
     public init(mean: [T], meanLow: [T], variance: [T], invstd: [T]) {
-        self.mean = mean; self.meanLow = meanLow; self.variance = variance; self.invstd = invstd
+        self.mean = mean
+        self.meanLow = meanLow
+        self.variance = variance
+        self.invstd = invstd
     }
 
     /// Number of groups.
@@ -300,7 +345,8 @@ public struct SavedStatistics<T: KernelScalar>: Sendable, Equatable {
     }
 
     @inlinable func _mean(_ g: Int) -> DoubleWord {
-        let h = mean[g]._double, l = meanLow[g]._double
+        let h = mean[g]._double
+        let l = meanLow[g]._double
         let s = h + l
         return DoubleWord(s, l - (s - h))
     }
@@ -314,10 +360,14 @@ public enum NormalizedSource<T: KernelScalar> {
     case xhat(UnsafeBufferPointer<T>, SavedStatistics<T>)
 
     @inlinable var _saved: SavedStatistics<T> {
-        switch self { case let .x(_, s), let .xhat(_, s): return s }
+        switch self {
+        case .x(_, let s), .xhat(_, let s): return s
+        }
     }
     @inlinable var _buffer: UnsafeBufferPointer<T> {
-        switch self { case let .x(b, _), let .xhat(b, _): return b }
+        switch self {
+        case .x(let b, _), .xhat(let b, _): return b
+        }
     }
     @inlinable var _fromX: Bool { if case .x = self { return true } else { return false } }
     @inlinable var _name: String { _fromX ? "x" : "xhat" }

@@ -22,7 +22,9 @@ public enum Dropout {
     static func _check<T: KernelScalar>(_ p: T, _ scaling: DropoutScaling) throws(KernelError) {
         switch scaling {
         case .inverted:
-            if !(p >= 0 && p < 1) { throw .probabilityOutOfRange(p: p._double, rule: "inverted dropout needs 0 ≤ p < 1") }
+            if !(p >= 0 && p < 1) {
+                throw .probabilityOutOfRange(p: p._double, rule: "inverted dropout needs 0 ≤ p < 1")
+            }
         case .plain:
             if !(p >= 0 && p <= 1) { throw .probabilityOutOfRange(p: p._double, rule: "dropout needs 0 ≤ p ≤ 1") }
         }
@@ -65,8 +67,9 @@ public enum Dropout {
     ) throws(KernelError) {
         // Bool is one byte holding 0 or 1.
         let raw = UnsafeRawBufferPointer(mask)
-        try forwardTraining(x: x, mask: raw.assumingMemoryBound(to: UInt8.self), p: p, scaling: scaling,
-                            y: y, threads: threads)
+        try forwardTraining(
+            x: x, mask: raw.assumingMemoryBound(to: UInt8.self), p: p, scaling: scaling,
+            y: y, threads: threads)
     }
 
     /// Backward with a `Bool` mask (`true` = keep).
@@ -90,9 +93,11 @@ public enum Dropout {
         guard let xp = x.baseAddress, let yb = y.baseAddress else { return }
         let s: T = scaling == .inverted ? 1 : 1 - p
         let yp = _SendPtr(yb)
-        let n = x.count, chunk = 1 << 16
+        let n = x.count
+        let chunk = 1 << 16
         _parallelFor((n + chunk - 1) / chunk, threads: threads) { r in
-            let lo = r.lowerBound * chunk, hi = min(n, r.upperBound * chunk)
+            let lo = r.lowerBound * chunk
+            let hi = min(n, r.upperBound * chunk)
             _affine(xp + lo, yp.p + lo, hi - lo, s, 0)
         }
     }
@@ -107,7 +112,9 @@ public enum Dropout {
         if !(p >= 0 && p <= 1) { throw .probabilityOutOfRange(p: p, rule: "dropout needs 0 ≤ p ≤ 1") }
         try _checkThreads(threads)
         guard let mb = mask.baseAddress else { return }
-        let mp = _SendPtr(mb), n = mask.count, chunk = 1 << 16
+        let mp = _SendPtr(mb)
+        let n = mask.count
+        let chunk = 1 << 16
         _parallelFor((n + chunk - 1) / chunk, threads: threads) { r in
             for i in (r.lowerBound * chunk)..<min(n, r.upperBound * chunk) {
                 mp.p[i] = SplitMix64.unit(SplitMix64.value(seed: seed, index: i)) >= p ? 1 : 0
@@ -117,22 +124,31 @@ public enum Dropout {
 
     /// A new mask of `count` elements; see `fillMask`.
     @inlinable
-    public static func makeMask(count: Int, p: Double, seed: UInt64, threads: Int = defaultKernelThreads) throws(KernelError) -> [UInt8] {
+    public static func makeMask(count: Int, p: Double, seed: UInt64, threads: Int = defaultKernelThreads)
+        throws(KernelError) -> [UInt8]
+    {
         if count < 0 { throw .emptyDimension(name: "count", value: count) }
         var m = [UInt8](repeating: 0, count: count)
-        try m.withUnsafeMutableBufferPointer { (b) throws(KernelError) in try fillMask(b, p: p, seed: seed, threads: threads) }
+        try m.withUnsafeMutableBufferPointer { (b) throws(KernelError) in
+            try fillMask(b, p: p, seed: seed, threads: threads)
+        }
         return m
     }
 }
 
 @inlinable
-func _masked<T: KernelScalar>(_ x: UnsafePointer<T>?, _ mask: UnsafePointer<UInt8>?, _ s: T,
-                              _ y: UnsafeMutablePointer<T>?, _ n: Int, _ threads: Int) {
+func _masked<T: KernelScalar>(
+    _ x: UnsafePointer<T>?, _ mask: UnsafePointer<UInt8>?, _ s: T,
+    _ y: UnsafeMutablePointer<T>?, _ n: Int, _ threads: Int
+) {
     guard let xp = x, let mp = mask, let yb = y else { return }
-    let yp = _SendPtr(yb), chunk = 1 << 16
+    let yp = _SendPtr(yb)
+    let chunk = 1 << 16
     _parallelFor((n + chunk - 1) / chunk, threads: threads) { r in
-        let lo = r.lowerBound * chunk, hi = min(n, r.upperBound * chunk)
-        let sv = SIMD8<T>(repeating: s), one = SIMD8<UInt8>(repeating: 1)
+        let lo = r.lowerBound * chunk
+        let hi = min(n, r.upperBound * chunk)
+        let sv = SIMD8<T>(repeating: s)
+        let one = SIMD8<UInt8>(repeating: 1)
         var i = lo
         while i &+ 8 <= hi {
             let m = UnsafeRawPointer(mp + i).loadUnaligned(as: SIMD8<UInt8>.self)

@@ -18,19 +18,19 @@ public enum KernelError: Error, CustomStringConvertible, Equatable, Sendable {
 
     public var description: String {
         switch self {
-        case let .sizeMismatch(buffer, expected, actual):
+        case .sizeMismatch(let buffer, let expected, let actual):
             return "\(buffer) has \(actual) elements; the shape requires \(expected)"
-        case let .emptyDimension(name, value):
+        case .emptyDimension(let name, let value):
             return "dimension \(name) = \(value); every dimension must be at least 1"
-        case let .negativeEpsilon(e):
+        case .negativeEpsilon(let e):
             return "eps = \(e); eps must be ≥ 0"
-        case let .zeroVariance(group):
+        case .zeroVariance(let group):
             return "group \(group) has zero variance and eps = 0; x̂ = 0/0 is undefined (use eps > 0)"
-        case let .probabilityOutOfRange(p, rule):
+        case .probabilityOutOfRange(let p, let rule):
             return "p = \(p); \(rule)"
-        case let .groupsDoNotDivideChannels(groups, channels):
+        case .groupsDoNotDivideChannels(let groups, let channels):
             return "groups = \(groups) does not divide channels = \(channels)"
-        case let .invalidParameter(name, value, rule):
+        case .invalidParameter(let name, let value, let rule):
             return "\(name) = \(value); \(rule)"
         }
     }

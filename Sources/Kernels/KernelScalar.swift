@@ -94,7 +94,10 @@ public struct DoubleWord: Sendable, Equatable, CustomStringConvertible {
     /// The trailing part.
     public var lo: Double
 
-    @inlinable public init(_ hi: Double, _ lo: Double = 0) { self.hi = hi; self.lo = lo }
+    @inlinable public init(_ hi: Double, _ lo: Double = 0) {
+        self.hi = hi
+        self.lo = lo
+    }
 
     public var description: String { "\(hi) + \(lo)" }
 
@@ -169,9 +172,11 @@ public struct DoubleWord: Sendable, Equatable, CustomStringConvertible {
     /// exact errors join the compensation lanes, which are summed last.
     @inlinable
     static func merging(_ s: SIMD8<Double>, _ c: SIMD8<Double>) -> DoubleWord {
-        var s4 = s.lowHalf, c4 = c.lowHalf + c.highHalf
+        var s4 = s.lowHalf
+        var c4 = c.lowHalf + c.highHalf
         _twoSum4(&s4, &c4, s.highHalf)
-        var s2 = s4.lowHalf, c2 = c4.lowHalf + c4.highHalf
+        var s2 = s4.lowHalf
+        var c2 = c4.lowHalf + c4.highHalf
         _twoSum2(&s2, &c2, s4.highHalf)
         let t = DoubleWord.twoSum(s2[0], s2[1])
         return DoubleWord.twoSum(t.hi, t.lo + (c2[0] + c2[1]))

@@ -6,18 +6,18 @@ public var defaultKernelThreads: Int { _activeProcessorCount() }
 @usableFromInline
 func _activeProcessorCount() -> Int {
     #if canImport(Glibc) || canImport(Darwin)
-    return max(1, _sysconfProcessors())
+        return max(1, _sysconfProcessors())
     #else
-    return 1
+        return 1
     #endif
 }
 
 #if canImport(Glibc)
-import Glibc
-@usableFromInline func _sysconfProcessors() -> Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+    import Glibc
+    @usableFromInline func _sysconfProcessors() -> Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
 #elseif canImport(Darwin)
-import Darwin
-@usableFromInline func _sysconfProcessors() -> Int { Int(sysconf(_SC_NPROCESSORS_ONLN)) }
+    import Darwin
+    @usableFromInline func _sysconfProcessors() -> Int { Int(sysconf(_SC_NPROCESSORS_ONLN)) }
 #endif
 
 @inlinable
@@ -39,7 +39,8 @@ func _parallelFor(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
     withoutActuallyEscaping(body) { body in
         let box = _UncheckedBox(body)
         DispatchQueue.concurrentPerform(iterations: k) { i in
-            let lo = count * i / k, hi = count * (i + 1) / k
+            let lo = count * i / k
+            let hi = count * (i + 1) / k
             if lo < hi { box.value(lo..<hi) }
         }
     }

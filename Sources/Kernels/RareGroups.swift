@@ -13,16 +13,22 @@
 struct _Group {
     @usableFromInline let base: Int, runs: Int, len: Int, stride: Int
     @inlinable init(base: Int, runs: Int, len: Int, stride: Int) {
-        self.base = base; self.runs = runs; self.len = len; self.stride = stride
+        self.base = base
+        self.runs = runs
+        self.len = len
+        self.stride = stride
     }
     @inlinable var count: Int { runs * len }
     /// Calls body(position, element index) in position order.
     @inlinable @inline(__always)
-    func forEach(_ body: (Int, Int) -> Void) {
+    func forEachMember(_ body: (Int, Int) -> Void) {
         var p = 0
         for r in 0..<runs {
             let o = base + r * stride
-            for i in 0..<len { body(p, o + i); p += 1 }
+            for i in 0..<len {
+                body(p, o + i)
+                p += 1
+            }
         }
     }
 }
@@ -42,8 +48,10 @@ func _scaled(_ v: Double, _ e: Int) -> Double {
 struct _Pow2 {
     @usableFromInline let f1: Double, f2: Double
     @inlinable init(_ e: Int) {
-        let e1 = min(max(e, -1000), 1000), e2 = min(max(e - e1, -1000), 1000)
-        f1 = _scaled(1, e1); f2 = _scaled(1, e2)
+        let e1 = min(max(e, -1000), 1000)
+        let e2 = min(max(e - e1, -1000), 1000)
+        f1 = _scaled(1, e1)
+        f2 = _scaled(1, e2)
     }
     @inlinable @inline(__always) func callAsFunction(_ v: Double) -> Double { (v * f1) * f2 }
 }
@@ -78,8 +86,9 @@ struct _ScaledGroup {
     /// subnormal data with ε = 0 is +∞): those are the correctly rounded values of
     /// the exact ones.
     @inlinable var stats: _Stats {
-        _Stats(mean: DoubleWord(_scaled(mean.hi, -k), _scaled(mean.lo, -k)),
-               variance: variance, invstd: _scaled(r, j + k), varianceExponent: -2 * k)
+        _Stats(
+            mean: DoubleWord(_scaled(mean.hi, -k), _scaled(mean.lo, -k)),
+            variance: variance, invstd: _scaled(r, j + k), varianceExponent: -2 * k)
     }
 }
 
@@ -87,7 +96,7 @@ struct _ScaledGroup {
 @inlinable
 func _groupMaxMagnitude<T: KernelScalar>(_ x: UnsafePointer<T>, _ g: _Group) -> Double {
     var M = 0.0
-    g.forEach { _, i in
+    g.forEachMember { _, i in
         let a = x[i]._double.magnitude
         if !(a <= M) { M = a }
     }
@@ -97,18 +106,21 @@ func _groupMaxMagnitude<T: KernelScalar>(_ x: UnsafePointer<T>, _ g: _Group) -> 
 /// Scaled mean (and, when `withVariance`, the scaled variance) of a group with
 /// finite max |x| = M > 0.
 @inlinable
-func _scaledMoments<T: KernelScalar>(_ x: UnsafePointer<T>, _ g: _Group, _ M: Double, withVariance: Bool) -> _ScaledGroup {
+func _scaledMoments<T: KernelScalar>(_ x: UnsafePointer<T>, _ g: _Group, _ M: Double, withVariance: Bool)
+    -> _ScaledGroup
+{
     var sg = _ScaledGroup()
     sg.k = _scaleTarget - M.exponent
-    let k = sg.k, m = g.count
+    let k = sg.k
+    let m = g.count
     let up = _Pow2(k)
     var s = DoubleWord(0)
-    g.forEach { _, i in s = s.adding(up(x[i]._double)) }
+    g.forEachMember { _, i in s = s.adding(up(x[i]._double)) }
     sg.mean = s.divided(by: Double(m))
     if withVariance {
         var q = DoubleWord(0)
         let mh = sg.mean.hi
-        g.forEach { _, i in
+        g.forEachMember { _, i in
             let d = up(x[i]._double) - mh
             q = q.adding(d * d)
         }
@@ -158,7 +170,7 @@ func _slowForwardGroup<T: KernelScalar>(
     _ gamma: UnsafePointer<T>, _ beta: UnsafePointer<T>, fast: _Stats, _ affine: (Int) -> Int
 ) throws(KernelError) -> _Stats? {
     let M = _groupMaxMagnitude(x, g)
-    if !M.isFinite { return nil }   // ±∞ or NaN in the input: nothing to rescue
+    if !M.isFinite { return nil } // ±∞ or NaN in the input: nothing to rescue
     var sg = _ScaledGroup()
     if M == 0 {
         if eps == 0 { throw .zeroVariance(group: group) }
@@ -170,8 +182,9 @@ func _slowForwardGroup<T: KernelScalar>(
     }
     if sg.variance.hi == 0 && eps == 0 { throw .zeroVariance(group: group) }
     _setScaledInvstd(&sg, epsilon: eps)
-    let up = _Pow2(sg.k), down = _Pow2(sg.j)
-    g.forEach { p, i in
+    let up = _Pow2(sg.k)
+    let down = _Pow2(sg.j)
+    g.forEachMember { p, i in
         let t = T(_rounding: sg.xhat(x[i]._double, up, down))
         xhat?[i] = t
         let a = affine(p)
@@ -192,7 +205,9 @@ extension _StatsTable {
         for gi in 0..<count where _forwardNeedsSlowPath(T.self, stats[gi]) {
             // nil: the fast results stand (an all-zero group with ε > 0), or the group
             // holds ±∞ or NaN, whose outputs are NaN as they would be anyway.
-            if let st = try _slowForwardGroup(x, group(gi), gi, epsilon: epsilon, y, xhat, gamma, beta, fast: stats[gi], { affine(gi, $0) }) {
+            if let st = try _slowForwardGroup(
+                x, group(gi), gi, epsilon: epsilon, y, xhat, gamma, beta, fast: stats[gi], { affine(gi, $0) })
+            {
                 stats[gi] = st
             }
         }
@@ -227,7 +242,8 @@ func _slowBackwardGroup<T: KernelScalar>(
 ) -> (sumDy: Double, sumDyXhat: Double) {
     let m = g.count
     var sg = _ScaledGroup()
-    var invR = 0.0, invE = 0   // unscaled invstd = invR·2^invE
+    var invR = 0.0
+    var invE = 0 // unscaled invstd = invR·2^invE
     let iv = invstd._double
     if src.fromX {
         let M = _groupMaxMagnitude(src.p, g)
@@ -235,17 +251,20 @@ func _slowBackwardGroup<T: KernelScalar>(
             let fromSaved = invstd.isNormal
             sg = _scaledMoments(src.p, g, M, withVariance: !fromSaved)
             if fromSaved {
-                sg.r = iv.significand; sg.j = iv.exponent - sg.k
+                sg.r = iv.significand
+                sg.j = iv.exponent - sg.k
             } else if sg.variance.hi > 0 {
                 // ∞ means ε = 0; 0 or subnormal means ε is negligible against σ².
                 _setScaledInvstd(&sg, epsilon: 0)
             } else {
-                sg.r = 0   // constant group: x̂ = 0
+                sg.r = 0 // constant group: x̂ = 0
             }
-            invR = sg.r; invE = sg.j + sg.k
+            invR = sg.r
+            invE = sg.j + sg.k
         } else {
             sg.r = 0
-            invR = iv.significand; invE = iv.isFinite && iv != 0 ? iv.exponent : 0
+            invR = iv.significand
+            invE = iv.isFinite && iv != 0 ? iv.exponent : 0
             if !iv.isFinite || iv == 0 { invR = iv }
         }
     } else {
@@ -255,23 +274,31 @@ func _slowBackwardGroup<T: KernelScalar>(
     // x̂ = t·2^j with t an ordinary number: the sums of dy·x̂ are formed on t and
     // scaled once, so that a subnormal x̂ does not cost its relative precision.
     let j = src.fromX ? sg.j : 0
-    let up = _Pow2(sg.k), twice = _Pow2(2 * j), last = _Pow2(invE)
+    let up = _Pow2(sg.k)
+    let twice = _Pow2(2 * j)
+    let last = _Pow2(invE)
     @inline(__always) func t(_ i: Int) -> Double {
         src.fromX ? ((up(src.p[i]._double) - sg.mean.hi) - sg.mean.lo) * sg.r : src.p[i]._double
     }
     // Σdy and Σdy·x̂ for the group's dβ, dγ; Σγdy and Σγdy·x̂ for dx.
-    var s1 = DoubleWord(0), s2 = DoubleWord(0)
-    var a1 = DoubleWord(0), a2 = DoubleWord(0)
-    g.forEach { p, i in
+    var s1 = DoubleWord(0)
+    var s2 = DoubleWord(0)
+    var a1 = DoubleWord(0)
+    var a2 = DoubleWord(0)
+    g.forEachMember { p, i in
         let d = dy[i]._double
         let gm = gamma[affine(p)]._double
         let ti = t(i)
-        a1 = a1.adding(d); a2 = a2.adding(d * ti)
-        s1 = s1.adding(gm * d); s2 = s2.adding(gm * d * ti)
+        a1 = a1.adding(d)
+        a2 = a2.adding(d * ti)
+        s1 = s1.adding(gm * d)
+        s2 = s2.adding(gm * d * ti)
         each?(p, d, d * ti, j)
     }
-    let S1 = s1.hi, S2 = s2.hi, md = Double(m)
-    g.forEach { p, i in
+    let S1 = s1.hi
+    let S2 = s2.hi
+    let md = Double(m)
+    g.forEachMember { p, i in
         let gm = gamma[affine(p)]._double
         let b = (md * (gm * dy[i]._double) - S1) - twice(t(i) * S2)
         dx[i] = b == 0 ? 0 : T(_rounding: last(b * (invR / md)))
@@ -289,8 +316,15 @@ struct _ScaledSum {
     @inlinable init() {}
     @inlinable mutating func add(_ v: DoubleWord, exponent j: Int) {
         if v.hi == 0 { return }
-        if e == Int.min { s = v; e = j; return }
-        if j > e { s = DoubleWord(_scaled(s.hi, e - j), _scaled(s.lo, e - j)); e = j }
+        if e == Int.min {
+            s = v
+            e = j
+            return
+        }
+        if j > e {
+            s = DoubleWord(_scaled(s.hi, e - j), _scaled(s.lo, e - j))
+            e = j
+        }
         s = s.adding(DoubleWord(_scaled(v.hi, j - e), _scaled(v.lo, j - e)))
     }
     @inlinable var value: Double { e == Int.min ? 0 : _scaled(s.hi, e) }

@@ -41,18 +41,21 @@ public struct RunningStatUpdate: Sendable, Equatable, CustomStringConvertible {
     /// Checks the parameters against a reduction count `m` (elements per channel).
     public func validate(count m: Int) throws(KernelError) {
         switch momentum {
-        case let .factorOnNew(f), let .decayOnOld(f):
+        case .factorOnNew(let f), .decayOnOld(let f):
             if !(f >= 0 && f <= 1) {
                 throw .invalidParameter(name: "momentum", value: "\(f)", rule: "momentum must lie in [0, 1]")
             }
-        case let .cumulative(n):
+        case .cumulative(let n):
             if n < 1 {
-                throw .invalidParameter(name: "count", value: "\(n)", rule: "cumulative count must be ≥ 1 (batches seen, this one included)")
+                throw .invalidParameter(
+                    name: "count", value: "\(n)", rule: "cumulative count must be ≥ 1 (batches seen, this one included)"
+                )
             }
         }
         if variance == .unbiased && m < 2 {
-            throw .invalidParameter(name: "m", value: "\(m)",
-                                    rule: "the unbiased running variance m/(m−1)·σ² needs at least 2 values per channel")
+            throw .invalidParameter(
+                name: "m", value: "\(m)",
+                rule: "the unbiased running variance m/(m−1)·σ² needs at least 2 values per channel")
         }
     }
 
@@ -63,9 +66,9 @@ public struct RunningStatUpdate: Sendable, Equatable, CustomStringConvertible {
     func apply(running r: Double, batch b: Double, batchExponent e: Int) -> Double {
         if e == 0 { return apply(running: r, batch: b) }
         switch momentum {
-        case let .factorOnNew(f): return (1 - f) * r + _scaled(f * b, e)
-        case let .decayOnOld(d): return d * r + _scaled((1 - d) * b, e)
-        case let .cumulative(n):
+        case .factorOnNew(let f): return (1 - f) * r + _scaled(f * b, e)
+        case .decayOnOld(let d): return d * r + _scaled((1 - d) * b, e)
+        case .cumulative(let n):
             let f = 1 / Double(n)
             return (1 - f) * r + _scaled(f * b, e)
         }
@@ -75,9 +78,9 @@ public struct RunningStatUpdate: Sendable, Equatable, CustomStringConvertible {
     @inlinable
     public func apply(running r: Double, batch b: Double) -> Double {
         switch momentum {
-        case let .factorOnNew(f): return (1 - f) * r + f * b
-        case let .decayOnOld(d): return d * r + (1 - d) * b
-        case let .cumulative(n):
+        case .factorOnNew(let f): return (1 - f) * r + f * b
+        case .decayOnOld(let d): return d * r + (1 - d) * b
+        case .cumulative(let n):
             let f = 1 / Double(n)
             return (1 - f) * r + f * b
         }

@@ -38,23 +38,33 @@ extension String {
             }
             if afterWord, character.isLetter { out += " " }
             afterWord = false
-            if character.isASCII { out.append(character) }
-            else if let digit = superscriptDigits[character] {
+            if character.isASCII {
+                out.append(character)
+            } else if let digit = superscriptDigits[character] {
                 // x² → x^2, 10¹⁶ → 10^16
-                if index == 0 || superscriptDigits[characters[index - 1]] == nil && characters[index - 1] != "⁻" { out += "^" }
+                if index == 0 || superscriptDigits[characters[index - 1]] == nil && characters[index - 1] != "⁻" {
+                    out += "^"
+                }
                 out += digit
-            }
-            else if character == "√" {
+            } else if character == "√" {
                 // √(a + b) reads as sqrt(a + b); √a as sqrt a.
                 out += index + 1 < characters.count && characters[index + 1] != "(" ? "sqrt " : "sqrt"
-            }
-            else if let spelling = asciiSpellings[character] { out += spelling }
-            else if let base = character.unicodeScalars.first, base.isASCII {
+            } else if let spelling = asciiSpellings[character] {
+                out += spelling
+            } else if let base = character.unicodeScalars.first, base.isASCII {
                 // A letter with a combining mark: keep the letter, name common marks.
                 let marks = character.unicodeScalars.dropFirst().map(\.value)
                 out.append(Character(base))
-                if marks.contains(0x302) { out += "hat" } else if marks.contains(0x304) { out += "bar" } else if marks.contains(0x303) { out += "tilde" }
-            } else { out += "?" }
+                if marks.contains(0x302) {
+                    out += "hat"
+                } else if marks.contains(0x304) {
+                    out += "bar"
+                } else if marks.contains(0x303) {
+                    out += "tilde"
+                }
+            } else {
+                out += "?"
+            }
         }
         return out
     }

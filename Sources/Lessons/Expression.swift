@@ -20,11 +20,11 @@ indirect enum Expression: Sendable {
     var references: [(run: String?, name: String)] {
         switch self {
         case .number: return []
-        case let .reference(run, name, _): return [(run, name)]
-        case let .unary(_, operand): return operand.references
-        case let .binary(_, lhs, rhs): return lhs.references + rhs.references
-        case let .power(base, _): return base.references
-        case let .call(_, arguments): return arguments.flatMap(\.references)
+        case .reference(let run, let name, _): return [(run, name)]
+        case .unary(_, let operand): return operand.references
+        case .binary(_, let lhs, let rhs): return lhs.references + rhs.references
+        case .power(let base, _): return base.references
+        case .call(_, let arguments): return arguments.flatMap(\.references)
         }
     }
 }
@@ -65,7 +65,8 @@ struct ExpressionParser {
         skipSpaces()
         let tokenCharacters = Array(token)
         guard position + tokenCharacters.count <= characters.count,
-              Array(characters[position..<position + tokenCharacters.count]) == tokenCharacters else { return false }
+            Array(characters[position..<position + tokenCharacters.count]) == tokenCharacters
+        else { return false }
         // Words must not run into an identifier.
         if token.first!.isLetter, position + tokenCharacters.count < characters.count {
             let next = characters[position + tokenCharacters.count]
@@ -98,18 +99,26 @@ struct ExpressionParser {
     private mutating func parseSum() throws -> Expression {
         var lhs = try parseProduct()
         while true {
-            if take("+") { lhs = .binary("+", lhs, try parseProduct()) }
-            else if take("-") { lhs = .binary("-", lhs, try parseProduct()) }
-            else { return lhs }
+            if take("+") {
+                lhs = .binary("+", lhs, try parseProduct())
+            } else if take("-") {
+                lhs = .binary("-", lhs, try parseProduct())
+            } else {
+                return lhs
+            }
         }
     }
 
     private mutating func parseProduct() throws -> Expression {
         var lhs = try parseUnary()
         while true {
-            if take("*") { lhs = .binary("*", lhs, try parseUnary()) }
-            else if take("/") { lhs = .binary("/", lhs, try parseUnary()) }
-            else { return lhs }
+            if take("*") {
+                lhs = .binary("*", lhs, try parseUnary())
+            } else if take("/") {
+                lhs = .binary("/", lhs, try parseUnary())
+            } else {
+                return lhs
+            }
         }
     }
 
@@ -142,9 +151,14 @@ struct ExpressionParser {
             let start = position
             while position < characters.count {
                 let c = characters[position]
-                if c.isNumber || c == "." { position += 1; continue }
-                if (c == "e" || c == "E"), position + 1 < characters.count,
-                   characters[position + 1].isNumber || characters[position + 1] == "-" || characters[position + 1] == "+" {
+                if c.isNumber || c == "." {
+                    position += 1
+                    continue
+                }
+                if c == "e" || c == "E", position + 1 < characters.count,
+                    characters[position + 1].isNumber || characters[position + 1] == "-"
+                        || characters[position + 1] == "+"
+                {
                     position += 2
                     continue
                 }
@@ -167,7 +181,9 @@ struct ExpressionParser {
             var arguments: [Expression] = []
             if !take(")") {
                 repeat { arguments.append(try parseOr()) } while take(",")
-                guard take(")") else { throw ExpressionError("missing \")\" after the arguments of \(name) in \"\(source)\"") }
+                guard take(")") else {
+                    throw ExpressionError("missing \")\" after the arguments of \(name) in \"\(source)\"")
+                }
             }
             return .call(name, arguments)
         }
@@ -176,7 +192,10 @@ struct ExpressionParser {
             var list: [Int?] = []
             repeat {
                 skipSpaces()
-                if take(":") { list.append(nil); continue }
+                if take(":") {
+                    list.append(nil)
+                    continue
+                }
                 let start = position
                 while position < characters.count, characters[position].isNumber { position += 1 }
                 guard let index = Int(String(characters[start..<position])) else {
@@ -192,7 +211,9 @@ struct ExpressionParser {
 
     private mutating func identifier() -> String {
         let start = position
-        while position < characters.count, characters[position].isLetter || characters[position].isNumber || characters[position] == "_" {
+        while position < characters.count,
+            characters[position].isLetter || characters[position].isNumber || characters[position] == "_"
+        {
             position += 1
         }
         return String(characters[start..<position])
@@ -243,50 +264,62 @@ struct EvaluationContext<S: ReferenceScalar> {
             return Values(scalar: S(value))
         }
         let known = entry.trace.steps.map(\.name) + entry.trace.params.map(\.name)
-        throw ExpressionError("run \(runName) (op \(entry.trace.op)) has no step, input or parameter \"\(name)\"; it has: \(known.joined(separator: ", "))")
+        throw ExpressionError(
+            "run \(runName) (op \(entry.trace.op)) has no step, input or parameter \"\(name)\"; it has: \(known.joined(separator: ", "))"
+        )
     }
 
     func evaluate(_ expression: Expression) throws -> Values<S> {
         switch expression {
-        case let .number(text):
+        case .number(let text):
             do { return Values(scalar: S(try Rational(parsing: text))) } catch {
                 throw ExpressionError("\"\(text)\" is not a number")
             }
-        case let .reference(run, name, indices):
+        case .reference(let run, let name, let indices):
             let whole = try lookup(run: run, name: name)
             guard let indices else { return whole }
             return try select(whole, indices, label: (run.map { "\($0)." } ?? "") + name)
-        case let .unary(op, operand):
+        case .unary(let op, let operand):
             let value = try evaluate(operand)
             if op == "!" { return Values(shape: value.shape, items: value.items.map { $0.isZero ? S.one : S.zero }) }
             return Values(shape: value.shape, items: value.items.map { -$0 })
-        case let .power(base, exponent):
+        case .power(let base, let exponent):
             let value = try evaluate(base)
-            return Values(shape: value.shape, items: value.items.map { item in
-                var result = S.one
-                for _ in 0..<exponent { result = result * item }
-                return result
-            })
-        case let .binary(op, lhs, rhs):
+            return Values(
+                shape: value.shape,
+                items: value.items.map { item in
+                    var result = S.one
+                    for _ in 0..<exponent { result = result * item }
+                    return result
+                })
+        case .binary(let op, let lhs, let rhs):
             return try combine(op, try evaluate(lhs), try evaluate(rhs))
-        case let .call("input", arguments):
+        case .call("input", let arguments):
             // input(running_mean): the value given to the op, when an output shares its name.
-            guard arguments.count == 1, case let .reference(run, name, indices) = arguments[0] else {
+            guard arguments.count == 1, case .reference(let run, let name, let indices) = arguments[0] else {
                 throw ExpressionError("input() takes one name, e.g. input(running_mean)")
             }
-            guard let entry = traces.first(where: { $0.name == (run ?? defaultRun) }) else { throw ExpressionError("there is no run \"\(run ?? defaultRun)\"") }
+            guard let entry = traces.first(where: { $0.name == (run ?? defaultRun) }) else {
+                throw ExpressionError("there is no run \"\(run ?? defaultRun)\"")
+            }
             let whole: Values<S>
-            if let step = entry.trace.steps.first(where: { $0.name == name && $0.role == .input }) { whole = Values(shape: step.tensor.shape, items: step.tensor.values) }
-            else if let tensor = entry.input.tensor(name) { whole = Values(shape: tensor.shape, items: tensor.values.map { S($0) }) }
-            else { throw ExpressionError("run \(entry.name) has no input \"\(name)\"") }
+            if let step = entry.trace.steps.first(where: { $0.name == name && $0.role == .input }) {
+                whole = Values(shape: step.tensor.shape, items: step.tensor.values)
+            } else if let tensor = entry.input.tensor(name) {
+                whole = Values(shape: tensor.shape, items: tensor.values.map { S($0) })
+            } else {
+                throw ExpressionError("run \(entry.name) has no input \"\(name)\"")
+            }
             guard let indices else { return whole }
             return try select(whole, indices, label: "input(\(name))")
-        case let .call(name, arguments) where name == "f64" || name == "f32":
+        case .call(let name, let arguments) where name == "f64" || name == "f32":
             guard arguments.count == 1 else { throw ExpressionError("\(name)() takes one expression") }
-            guard let evaluator = precisions[name] else { throw ExpressionError("\(name)() is not available here (does a run target \(name)?)") }
+            guard let evaluator = precisions[name] else {
+                throw ExpressionError("\(name)() is not available here (does a run target \(name)?)")
+            }
             let result = try evaluator(arguments[0])
             return Values(shape: result.shape, items: result.items.map { S($0) })
-        case let .call(name, arguments):
+        case .call(let name, let arguments):
             return try call(name, try arguments.map(evaluate))
         }
     }
@@ -294,15 +327,20 @@ struct EvaluationContext<S: ReferenceScalar> {
     private func select(_ value: Values<S>, _ indices: [Int?], label: String) throws -> Values<S> {
         if indices.count == 1, let flat = indices[0], value.shape.count != 1 {
             guard flat < value.items.count else {
-                throw ExpressionError("\(label)[\(flat)] is out of range: \(label) holds \(value.items.count) values (shape \(value.shape))")
+                throw ExpressionError(
+                    "\(label)[\(flat)] is out of range: \(label) holds \(value.items.count) values (shape \(value.shape))"
+                )
             }
             return Values(scalar: value.items[flat])
         }
         guard indices.count == value.shape.count else {
-            throw ExpressionError("\(label) has shape \(value.shape); give \(value.shape.count) indices or one flat index")
+            throw ExpressionError(
+                "\(label) has shape \(value.shape); give \(value.shape.count) indices or one flat index")
         }
         var strides = Array(repeating: 1, count: value.shape.count)
-        for axis in stride(from: value.shape.count - 2, through: 0, by: -1) { strides[axis] = strides[axis + 1] * value.shape[axis + 1] }
+        for axis in stride(from: value.shape.count - 2, through: 0, by: -1) {
+            strides[axis] = strides[axis + 1] * value.shape[axis + 1]
+        }
         for (axis, index) in indices.enumerated() {
             if let index, index >= value.shape[axis] {
                 throw ExpressionError("\(label): index \(index) on axis \(axis) is out of range (shape \(value.shape))")
@@ -311,8 +349,9 @@ struct EvaluationContext<S: ReferenceScalar> {
         var offsets = [0]
         var shape: [Int] = []
         for (axis, index) in indices.enumerated() {
-            if let index { offsets = offsets.map { $0 + index * strides[axis] } }
-            else {
+            if let index {
+                offsets = offsets.map { $0 + index * strides[axis] }
+            } else {
                 shape.append(value.shape[axis])
                 offsets = offsets.flatMap { base in (0..<value.shape[axis]).map { base + $0 * strides[axis] } }
             }
@@ -323,10 +362,18 @@ struct EvaluationContext<S: ReferenceScalar> {
     private func combine(_ op: String, _ lhs: Values<S>, _ rhs: Values<S>) throws -> Values<S> {
         let count: Int
         let shape: [Int]
-        if lhs.items.count == rhs.items.count { count = lhs.items.count; shape = lhs.shape.count >= rhs.shape.count ? lhs.shape : rhs.shape }
-        else if lhs.items.count == 1 { count = rhs.items.count; shape = rhs.shape }
-        else if rhs.items.count == 1 { count = lhs.items.count; shape = lhs.shape }
-        else { throw ExpressionError("cannot combine \(lhs.items.count) values with \(rhs.items.count) values using \(op)") }
+        if lhs.items.count == rhs.items.count {
+            count = lhs.items.count
+            shape = lhs.shape.count >= rhs.shape.count ? lhs.shape : rhs.shape
+        } else if lhs.items.count == 1 {
+            count = rhs.items.count
+            shape = rhs.shape
+        } else if rhs.items.count == 1 {
+            count = lhs.items.count
+            shape = lhs.shape
+        } else {
+            throw ExpressionError("cannot combine \(lhs.items.count) values with \(rhs.items.count) values using \(op)")
+        }
         var items: [S] = []
         items.reserveCapacity(count)
         for index in 0..<count {
@@ -392,14 +439,18 @@ struct EvaluationContext<S: ReferenceScalar> {
         case "any": return Values(scalar: try one().items.contains { !$0.isZero } ? .one : .zero)
         case "pow2":
             let exponent = try one()
-            guard let value = exponent.scalar?.exactValue?.rationalValue, value.isInteger, let n = value.numerator.exactInt, (0...200).contains(n) else {
+            guard let value = exponent.scalar?.exactValue?.rationalValue, value.isInteger,
+                let n = value.numerator.exactInt, (0...200).contains(n)
+            else {
                 throw ExpressionError("pow2() takes a whole number from 0 to 200")
             }
             var result = S.one
             for _ in 0..<n { result = result * S(2) }
             return Values(scalar: result)
         default:
-            throw ExpressionError("unknown function \(name)() (known: sum, count, mean, norm2, dot, max, min, abs, sqrt, all, any, pow2, input, f64, f32)")
+            throw ExpressionError(
+                "unknown function \(name)() (known: sum, count, mean, norm2, dot, max, min, abs, sqrt, all, any, pow2, input, f64, f32)"
+            )
         }
     }
 }

@@ -23,7 +23,7 @@ public enum KeyDecoder {
         case UInt8(ascii: "b"), UInt8(ascii: "B"): return (.command("b"), 1)
         case UInt8(ascii: "h"), UInt8(ascii: "H"), UInt8(ascii: "?"): return (.command("h"), 1)
         case UInt8(ascii: "a"), UInt8(ascii: "A"): return (.command("a"), 1)
-        case UInt8(ascii: "q"), UInt8(ascii: "Q"), 0x04: return (.command("q"), 1)  // 0x04: Ctrl-D
+        case UInt8(ascii: "q"), UInt8(ascii: "Q"), 0x04: return (.command("q"), 1) // 0x04: Ctrl-D
         case 0x1B:
             // ESC [ X or ESC O X: arrows and other cursor keys.
             guard bytes.count >= 2 else { return (.incomplete, 0) }

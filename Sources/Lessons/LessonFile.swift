@@ -121,7 +121,10 @@ public enum LessonParser {
             let number = offset + 1
             let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : raw
             let trimmed = line.trimmingSpaces
-            if trimmed.isEmpty { pendingBlank = true; continue }
+            if trimmed.isEmpty {
+                pendingBlank = true
+                continue
+            }
             if trimmed.hasPrefix("#") { continue }
             let indent = line.prefix { $0 == " " || $0 == "\t" }.count
             if line.contains("\t") && line.prefix(indent).contains("\t") {
@@ -135,8 +138,9 @@ public enum LessonParser {
             }
             pendingBlank = false
             guard let colon = trimmed.firstIndex(of: ":") else {
-                throw LessonFileError(file: file, line: number,
-                                      reason: "expected \"key: value\" (or an indented continuation line), found \"\(trimmed.clipped)\"")
+                throw LessonFileError(
+                    file: file, line: number,
+                    reason: "expected \"key: value\" (or an indented continuation line), found \"\(trimmed.clipped)\"")
             }
             let key = String(trimmed[..<colon]).trimmingSpaces
             let value = String(trimmed[trimmed.index(after: colon)...]).trimmingSpaces
@@ -149,7 +153,9 @@ public enum LessonParser {
         var section = Section.front
         var titleLine = 0
 
-        func fail(_ line: Int, _ reason: String) -> LessonFileError { LessonFileError(file: file, line: line, reason: reason) }
+        func fail(_ line: Int, _ reason: String) -> LessonFileError {
+            LessonFileError(file: file, line: line, reason: reason)
+        }
 
         for entry in entries {
             let (key, value, line) = entry
@@ -160,10 +166,15 @@ public enum LessonParser {
                 let name = words.count == 2 ? words[1] : (lesson.runs.isEmpty ? "main" : "")
                 guard !name.isEmpty else { throw fail(line, "only the first run may be unnamed; write \"run NAME:\"") }
                 guard name.isIdentifier else { throw fail(line, "run name \"\(name)\" must be letters, digits and _") }
-                guard !lesson.runs.contains(where: { $0.name == name }) else { throw fail(line, "run \"\(name)\" is defined twice") }
+                guard !lesson.runs.contains(where: { $0.name == name }) else {
+                    throw fail(line, "run \"\(name)\" is defined twice")
+                }
                 guard lesson.steps.isEmpty else { throw fail(line, "runs come before the first step") }
                 guard value.isEmpty else { throw fail(line, "put the run's op on its own line: \"op: NAME\"") }
-                lesson.runs.append(RunSpec(name: name, op: "", like: nil, precision: nil, convention: nil, params: [], inputs: [], line: line))
+                lesson.runs.append(
+                    RunSpec(
+                        name: name, op: "", like: nil, precision: nil, convention: nil, params: [], inputs: [],
+                        line: line))
                 section = .run
                 continue
             }
@@ -177,17 +188,28 @@ public enum LessonParser {
             switch section {
             case .front:
                 switch key {
-                case "title": lesson.title = value; titleLine = line
+                case "title":
+                    lesson.title = value
+                    titleLine = line
                 case "summary": lesson.summary = value
                 case "assumes":
-                    lesson.assumes = value.split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty && $0 != "nothing" }
+                    lesson.assumes = value.split(separator: ",").map { $0.trimmingSpaces }.filter {
+                        !$0.isEmpty && $0 != "nothing"
+                    }
                 case "order":
-                    guard let order = Int(value) else { throw fail(line, "order must be an integer, found \"\(value)\"") }
+                    guard let order = Int(value) else {
+                        throw fail(line, "order must be an integer, found \"\(value)\"")
+                    }
                     lesson.order = order
                 case "id":
-                    guard value == id else { throw fail(line, "id \"\(value)\" differs from the file name \"\(id)\"; the file name is the id") }
+                    guard value == id else {
+                        throw fail(
+                            line, "id \"\(value)\" differs from the file name \"\(id)\"; the file name is the id")
+                    }
                 default:
-                    throw fail(line, "unknown front-matter key \"\(key)\" (expected title, summary, assumes, order, run:, step:)")
+                    throw fail(
+                        line,
+                        "unknown front-matter key \"\(key)\" (expected title, summary, assumes, order, run:, step:)")
                 }
             case .run:
                 var run = lesson.runs.removeLast()
@@ -201,7 +223,9 @@ public enum LessonParser {
                     }
                     run.like = value
                 case "precision" where words.count == 1:
-                    guard let precision = TargetPrecision(rawValue: value) else { throw fail(line, "precision must be f64 or f32, found \"\(value)\"") }
+                    guard let precision = TargetPrecision(rawValue: value) else {
+                        throw fail(line, "precision must be f64 or f32, found \"\(value)\"")
+                    }
                     run.precision = precision
                 case "convention" where words.count == 1:
                     run.convention = value
@@ -209,9 +233,16 @@ public enum LessonParser {
                     guard !value.isEmpty else { throw fail(line, "param \(words[1]) has no value") }
                     run.params.append((words[1], value))
                 case "input":
-                    run.inputs.append((words.count > 1 ? words[1] : "", try parseTensor(key: words, value: value, line: line, file: file)))
+                    run.inputs.append(
+                        (
+                            words.count > 1 ? words[1] : "",
+                            try parseTensor(key: words, value: value, line: line, file: file)
+                        ))
                 default:
-                    throw fail(line, "unknown run key \"\(key)\" (expected op, like, precision, convention, param NAME, input NAME [shape])")
+                    throw fail(
+                        line,
+                        "unknown run key \"\(key)\" (expected op, like, precision, convention, param NAME, input NAME [shape])"
+                    )
                 }
                 lesson.runs.append(run)
             case .step:
@@ -223,41 +254,61 @@ public enum LessonParser {
                 case "formula": step.blocks.append(.formula(value, line: line))
                 case "numbers": step.blocks.append(.numbers(value, line: line))
                 case "show":
-                    for item in value.split(separator: ",", omittingEmptySubsequences: true) where !item.trimmingSpaces.isEmpty {
+                    for item in value.split(separator: ",", omittingEmptySubsequences: true)
+                    where !item.trimmingSpaces.isEmpty {
                         step.blocks.append(.show(item.trimmingSpaces, line: line))
                     }
                 case "compute":
                     // The label may hold "="; the expression starts after the last " = ".
-                    guard let equals = value.components(separatedBy: " = ").dropLast().joined(separator: " = ").nonEmpty else {
+                    guard let equals = value.components(separatedBy: " = ").dropLast().joined(separator: " = ").nonEmpty
+                    else {
                         throw fail(line, "compute needs \"label = expression\"")
                     }
                     let label = equals.trimmingSpaces
                     let expression = String(value.dropFirst(equals.count + 3)).trimmingSpaces
-                    guard !label.isEmpty, !expression.isEmpty else { throw fail(line, "compute needs \"label = expression\"") }
+                    guard !label.isEmpty, !expression.isEmpty else {
+                        throw fail(line, "compute needs \"label = expression\"")
+                    }
                     step.blocks.append(.compute(label: label, expression: expression, line: line))
                 case "question":
-                    step.questions.append(Question(prompt: value, answer: nil, tolerance: defaultTolerance, choices: [], hint: nil, line: line))
+                    step.questions.append(
+                        Question(
+                            prompt: value, answer: nil, tolerance: defaultTolerance, choices: [], hint: nil, line: line)
+                    )
                 case "answer":
-                    guard var question = step.questions.popLast() else { throw fail(line, "answer: comes after a question:") }
-                    guard question.answer == nil, question.choices.isEmpty else { throw fail(line, "this question already has an answer") }
+                    guard var question = step.questions.popLast() else {
+                        throw fail(line, "answer: comes after a question:")
+                    }
+                    guard question.answer == nil, question.choices.isEmpty else {
+                        throw fail(line, "this question already has an answer")
+                    }
                     question.answer = value
                     step.questions.append(question)
                 case "tolerance":
-                    guard var question = step.questions.popLast() else { throw fail(line, "tolerance: comes after a question:") }
+                    guard var question = step.questions.popLast() else {
+                        throw fail(line, "tolerance: comes after a question:")
+                    }
                     guard let tolerance = try? Rational(parsing: value), tolerance.signum >= 0 else {
                         throw fail(line, "tolerance must be a non-negative number, found \"\(value)\"")
                     }
                     question.tolerance = tolerance
                     step.questions.append(question)
                 case "choice":
-                    guard var question = step.questions.popLast() else { throw fail(line, "choice: comes after a question:") }
-                    guard question.answer == nil else { throw fail(line, "a question has either answer: or choice: lines, not both") }
+                    guard var question = step.questions.popLast() else {
+                        throw fail(line, "choice: comes after a question:")
+                    }
+                    guard question.answer == nil else {
+                        throw fail(line, "a question has either answer: or choice: lines, not both")
+                    }
                     guard let bar = value.lastIndex(of: "|") else {
-                        throw fail(line, "a choice is \"text | condition\", the condition saying when it is the right one")
+                        throw fail(
+                            line, "a choice is \"text | condition\", the condition saying when it is the right one")
                     }
                     let text = String(value[..<bar]).trimmingSpaces
                     let condition = String(value[value.index(after: bar)...]).trimmingSpaces
-                    guard !text.isEmpty, !condition.isEmpty else { throw fail(line, "a choice is \"text | condition\"") }
+                    guard !text.isEmpty, !condition.isEmpty else {
+                        throw fail(line, "a choice is \"text | condition\"")
+                    }
                     question.choices.append((text, condition))
                     step.questions.append(question)
                 case "hint":
@@ -268,7 +319,10 @@ public enum LessonParser {
                         step.hint = value
                     }
                 default:
-                    throw fail(line, "unknown step key \"\(key)\" (expected text, formula, numbers, show, compute, question, answer, tolerance, choice, hint)")
+                    throw fail(
+                        line,
+                        "unknown step key \"\(key)\" (expected text, formula, numbers, show, compute, question, answer, tolerance, choice, hint)"
+                    )
                 }
                 lesson.steps.append(step)
             }
@@ -280,7 +334,9 @@ public enum LessonParser {
         }
         guard !lesson.steps.isEmpty else { throw fail(lines.count, "the lesson has no \"step:\"") }
         for step in lesson.steps {
-            if step.blocks.isEmpty { throw fail(step.line, "step \"\(step.title)\" shows nothing (add text:, formula:, numbers: or show:)") }
+            if step.blocks.isEmpty {
+                throw fail(step.line, "step \"\(step.title)\" shows nothing (add text:, formula:, numbers: or show:)")
+            }
             for question in step.questions {
                 if question.answer == nil && question.choices.count < 2 {
                     throw fail(question.line, "the question has no answer: and fewer than two choice: lines")
@@ -292,7 +348,10 @@ public enum LessonParser {
 
     public static let defaultTolerance = try! Rational(parsing: "1e-6")
 
-    static let stepKeys: Set<String> = ["text", "formula", "numbers", "show", "compute", "question", "answer", "tolerance", "choice", "hint", "step", "run", "op", "like", "precision", "convention", "title", "summary", "assumes", "order", "id"]
+    static let stepKeys: Set<String> = [
+        "text", "formula", "numbers", "show", "compute", "question", "answer", "tolerance", "choice", "hint", "step",
+        "run", "op", "like", "precision", "convention", "title", "summary", "assumes", "order", "id",
+    ]
 
     /// A continuation line that happens to contain a colon is still prose;
     /// only known keys start a new entry.
@@ -307,9 +366,13 @@ public enum LessonParser {
     /// `input x [4,2]: 1, 2, 3, …` or `input x: 1, 2, 3`.
     static func parseTensor(key words: [String], value: String, line: Int, file: String) throws -> Tensor<Rational> {
         func fail(_ reason: String) -> LessonFileError { LessonFileError(file: file, line: line, reason: reason) }
-        guard words.count >= 2, words[1].isIdentifier else { throw fail("an input is \"input NAME [shape]: v1, v2, …\"") }
+        guard words.count >= 2, words[1].isIdentifier else {
+            throw fail("an input is \"input NAME [shape]: v1, v2, …\"")
+        }
         let parts = value.split(separator: ",").map { $0.trimmingSpaces }
-        guard !parts.isEmpty, !parts.contains(where: \.isEmpty) else { throw fail("input \(words[1]) needs comma-separated numbers") }
+        guard !parts.isEmpty, !parts.contains(where: \.isEmpty) else {
+            throw fail("input \(words[1]) needs comma-separated numbers")
+        }
         let values: [Rational] = try parts.enumerated().map { index, part in
             do { return try Rational(parsing: part) } catch {
                 throw fail("input \(words[1]) value \(index + 1) \"\(part)\" is not a number (\(error))")
@@ -318,13 +381,19 @@ public enum LessonParser {
         var shape = [values.count]
         if words.count > 2 {
             let spec = words[2...].joined()
-            guard spec.hasPrefix("["), spec.hasSuffix("]") else { throw fail("the shape of \(words[1]) is written in brackets, e.g. [4,2]") }
+            guard spec.hasPrefix("["), spec.hasSuffix("]") else {
+                throw fail("the shape of \(words[1]) is written in brackets, e.g. [4,2]")
+            }
             let dims = spec.dropFirst().dropLast().split(separator: ",").map { Int($0.trimmingSpaces) }
-            guard !dims.isEmpty, dims.allSatisfy({ ($0 ?? -1) > 0 }) else { throw fail("shape \(spec) must be positive integers") }
+            guard !dims.isEmpty, dims.allSatisfy({ ($0 ?? -1) > 0 }) else {
+                throw fail("shape \(spec) must be positive integers")
+            }
             shape = dims.map { $0! }
         }
         guard shape.reduce(1, *) == values.count else {
-            throw fail("input \(words[1]) has shape \(shape), which holds \(shape.reduce(1, *)) values, but \(values.count) are given")
+            throw fail(
+                "input \(words[1]) has shape \(shape), which holds \(shape.reduce(1, *)) values, but \(values.count) are given"
+            )
         }
         return Tensor(shape: shape, values: values)
     }

@@ -14,14 +14,18 @@ public struct LessonRun: Sendable {
 
     /// Runs every computation the lesson names. `studentInput` replaces the
     /// main run's inputs and parameters (and so those of runs `like` it).
-    public init(_ lesson: Lesson, studentInput: CaseInput? = nil,
-                resolve: OperationResolver = { ReferenceOperations.named($0) }) throws {
+    public init(
+        _ lesson: Lesson, studentInput: CaseInput? = nil,
+        resolve: OperationResolver = { ReferenceOperations.named($0) }
+    ) throws {
         self.lesson = lesson
         var cases: [String: CaseInput] = [:]
         var runs: [(name: String, traces: TraceSet)] = []
         var snapped: [(run: String, changed: [String])] = []
         for (index, spec) in lesson.runs.enumerated() {
-            func fail(_ reason: String) -> LessonFileError { LessonFileError(file: lesson.file, line: spec.line, reason: reason) }
+            func fail(_ reason: String) -> LessonFileError {
+                LessonFileError(file: lesson.file, line: spec.line, reason: reason)
+            }
             var input = spec.like.flatMap { cases[$0] } ?? CaseInput(op: spec.op)
             if !spec.op.isEmpty { input.op = spec.op }
             if let precision = spec.precision { input.precision = precision }
@@ -30,7 +34,8 @@ public struct LessonRun: Sendable {
             for (name, tensor) in spec.inputs { input.setInput(name, tensor) }
             if index == 0, let student = studentInput {
                 guard student.op == input.op else {
-                    throw LessonInputError("the case file is for op \"\(student.op)\", but lesson \(lesson.id) runs \"\(input.op)\"")
+                    throw LessonInputError(
+                        "the case file is for op \"\(student.op)\", but lesson \(lesson.id) runs \"\(input.op)\"")
                 }
                 if let convention = student.convention { input.convention = convention }
                 for (name, value) in student.params { input.setParam(name, value) }
@@ -75,9 +80,13 @@ public struct LessonRun: Sendable {
         return context
     }
 
-    static func lift<F: ReferenceScalar>(_ values: Values<F>, _ name: String) throws -> (shape: [Int], items: [Rational]) {
+    static func lift<F: ReferenceScalar>(_ values: Values<F>, _ name: String) throws -> (
+        shape: [Int], items: [Rational]
+    ) {
         let items = try values.items.map { item -> Rational in
-            guard let value = item.exactValue?.rationalValue else { throw ExpressionError("the \(name) value \(item) is not finite") }
+            guard let value = item.exactValue?.rationalValue else {
+                throw ExpressionError("the \(name) value \(item) is not finite")
+            }
             return value
         }
         return (values.shape, items)

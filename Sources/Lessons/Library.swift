@@ -42,7 +42,8 @@ public struct LessonLibrary: Sendable {
 
 /// Levenshtein distance over characters.
 public func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
+    let a = Array(a)
+    let b = Array(b)
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
     var previous = Array(0...b.count)
@@ -94,7 +95,8 @@ public struct LessonProgress: Codable, Sendable, Equatable {
     /// Reads the file; a missing or unreadable file is a fresh start.
     public static func load(from path: String) -> LessonProgress {
         guard let data = FileManager.default.contents(atPath: path),
-              let progress = try? JSONDecoder().decode(LessonProgress.self, from: data) else { return LessonProgress() }
+            let progress = try? JSONDecoder().decode(LessonProgress.self, from: data)
+        else { return LessonProgress() }
         return progress
     }
 
@@ -120,9 +122,13 @@ public struct LessonProgress: Codable, Sendable, Equatable {
     /// The lesson to do next: one in progress, else the first new one whose
     /// prerequisites are done, else the first new one.
     public func next(in library: LessonLibrary) -> (lesson: Lesson, resume: Bool)? {
-        if let started = library.lessons.first(where: { lessons[$0.id].map { !$0.done } ?? false }) { return (started, true) }
+        if let started = library.lessons.first(where: { lessons[$0.id].map { !$0.done } ?? false }) {
+            return (started, true)
+        }
         let fresh = library.lessons.filter { lessons[$0.id] == nil }
-        if let ready = fresh.first(where: { $0.assumes.allSatisfy { lessons[$0]?.done ?? true } }) { return (ready, false) }
+        if let ready = fresh.first(where: { $0.assumes.allSatisfy { lessons[$0]?.done ?? true } }) {
+            return (ready, false)
+        }
         return fresh.first.map { ($0, false) }
     }
 }

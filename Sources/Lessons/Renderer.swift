@@ -14,7 +14,9 @@ public struct RenderOptions: Sendable {
     /// otherwise a too-wide value is shown rounded, in full on the lines below.
     public var wide: Bool
 
-    public init(unicode: Bool = false, color: Bool = false, width: Int = 80, columns: Columns = .both, wide: Bool = false) {
+    public init(
+        unicode: Bool = false, color: Bool = false, width: Int = 80, columns: Columns = .both, wide: Bool = false
+    ) {
         self.unicode = unicode
         self.color = color
         self.width = max(40, width)
@@ -74,7 +76,9 @@ public struct LessonRenderer: Sendable {
             parts.append("precision \(input.precision.rawValue)")
             let mainParams = main.exact.params
             for (name, value) in entry.traces.exact.params
-            where number == 0 || input.op != main.input.op || !mainParams.contains(where: { $0.name == name && $0.value == value }) {
+            where number == 0 || input.op != main.input.op
+                || !mainParams.contains(where: { $0.name == name && $0.value == value })
+            {
                 parts.append("\(name) = \(value)")
             }
             out += wrap("Run \(entry.name): " + parts.joined(separator: ", "), indent: 0, hanging: 4) + "\n"
@@ -83,12 +87,17 @@ public struct LessonRenderer: Sendable {
                 let shape = tensor.shape.map(String.init).joined(separator: "x")
                 out += wrap("\(name) [\(shape)] = " + values.joined(separator: ", "), indent: 2, hanging: 6) + "\n"
             }
-            if number > 0 && input.op == main.input.op && input.inputs.allSatisfy({ main.input.tensor($0.name) == $0.tensor }) {
+            if number > 0 && input.op == main.input.op
+                && input.inputs.allSatisfy({ main.input.tensor($0.name) == $0.tensor })
+            {
                 out += "  (same inputs as run \(run.runs[0].name))\n"
             }
         }
         for (name, changed) in run.snapped where !changed.isEmpty {
-            out += wrap("Note: in run \(name), \(changed.joined(separator: ", ")) snapped to the nearest representable values; the exact column shows the snapped inputs.", indent: 0, hanging: 2) + "\n"
+            out +=
+                wrap(
+                    "Note: in run \(name), \(changed.joined(separator: ", ")) snapped to the nearest representable values; the exact column shows the snapped inputs.",
+                    indent: 0, hanging: 2) + "\n"
         }
         return finish(out)
     }
@@ -104,20 +113,20 @@ public struct LessonRenderer: Sendable {
         for block in step.blocks {
             defer { previous = block }
             switch block {
-            case let .text(text, line):
+            case .text(let text, let line):
                 let filled = try fill(text, line: line, negativesInParentheses: false)
                 for paragraph in filled.components(separatedBy: "\n\n") {
                     out += "\n" + wrap(paragraph, indent: 0) + "\n"
                 }
-            case let .formula(text, _):
+            case .formula(let text, _):
                 out += "\n" + wrap(text, indent: 2, hanging: 11, prefix: style("formula  ", .dim)) + "\n"
-            case let .numbers(text, line):
+            case .numbers(let text, let line):
                 if case .formula = previous {} else if case .numbers = previous {} else { out += "\n" }
                 let filled = try fill(text, line: line, negativesInParentheses: true)
                 out += wrap(filled, indent: 2, hanging: 11, prefix: style("numbers  ", .dim)) + "\n"
-            case let .show(reference, line):
+            case .show(let reference, let line):
                 out += "\n" + (try showTable(reference, line: line))
-            case let .compute(label, expression, line):
+            case .compute(let label, let expression, let line):
                 out += "\n" + (try computeTable(label: label, expression: expression, line: line))
             }
         }
@@ -127,13 +136,24 @@ public struct LessonRenderer: Sendable {
     /// A question, its choices, and (when revealed) hint and computed answer.
     public func questionBlock(step: Int, question index: Int, revealed: Bool) throws -> String {
         let question = lesson.steps[step].questions[index]
-        var out = "\n" + wrap(style("Question \(index + 1): ", .bold) + (try fill(question.prompt, line: question.line, negativesInParentheses: false)), indent: 0, hanging: 2) + "\n"
+        var out =
+            "\n"
+            + wrap(
+                style("Question \(index + 1): ", .bold)
+                    + (try fill(question.prompt, line: question.line, negativesInParentheses: false)), indent: 0,
+                hanging: 2) + "\n"
         for (number, choice) in question.choices.enumerated() {
-            out += wrap("  \(number + 1)) " + (try fill(choice.text, line: question.line, negativesInParentheses: false)), indent: 0, hanging: 5) + "\n"
+            out +=
+                wrap(
+                    "  \(number + 1)) " + (try fill(choice.text, line: question.line, negativesInParentheses: false)),
+                    indent: 0, hanging: 5) + "\n"
         }
         if revealed {
             if let hint = question.hint {
-                out += wrap("  Hint: " + (try fill(hint, line: question.line, negativesInParentheses: false)), indent: 0, hanging: 8) + "\n"
+                out +=
+                    wrap(
+                        "  Hint: " + (try fill(hint, line: question.line, negativesInParentheses: false)), indent: 0,
+                        hanging: 8) + "\n"
             }
             out += wrap("  Answer: " + (try answerText(question)), indent: 0, hanging: 10) + "\n"
         }
@@ -144,12 +164,17 @@ public struct LessonRenderer: Sendable {
     public func answerText(_ question: Question) throws -> String {
         if question.isChoice {
             let right = try correctChoices(question)
-            return try right.map { "\($0 + 1)) " + (try fill(question.choices[$0].text, line: question.line, negativesInParentheses: false)) }.joined(separator: "; ")
+            return try right.map {
+                "\($0 + 1)) "
+                    + (try fill(question.choices[$0].text, line: question.line, negativesInParentheses: false))
+            }.joined(separator: "; ")
         }
         let exact = try answerValue(question)
         var text = exact.description
         if !exact.isRational || text.count > 12 { text += " ≈ " + exact.decimalString(significantDigits: 10) }
-        if let tolerance = question.tolerance.isZero ? nil : question.tolerance, tolerance != LessonParser.defaultTolerance {
+        if let tolerance = question.tolerance.isZero ? nil : question.tolerance,
+            tolerance != LessonParser.defaultTolerance
+        {
             text += " (within \(Surd(tolerance).decimalString(significantDigits: 3)))"
         }
         return text
@@ -171,12 +196,14 @@ public struct LessonRenderer: Sendable {
         for (index, choice) in question.choices.enumerated() {
             let value = try evaluate(choice.condition, in: run.exactContext, line: question.line)
             guard let scalar = value.scalar else {
-                throw lineError(question.line, "the condition \"\(choice.condition)\" gives \(value.items.count) values, not one")
+                throw lineError(
+                    question.line, "the condition \"\(choice.condition)\" gives \(value.items.count) values, not one")
             }
             if !scalar.isZero { right.append(index) }
         }
         guard right.count == 1 else {
-            throw lineError(question.line, "exactly one choice must be right, but \(right.count) conditions hold on these numbers")
+            throw lineError(
+                question.line, "exactly one choice must be right, but \(right.count) conditions hold on these numbers")
         }
         return right
     }
@@ -199,7 +226,9 @@ public struct LessonRenderer: Sendable {
         let exact = try answerValue(question)
         let scale = exact.magnitude > Surd.one ? exact.magnitude : Surd.one
         let within = (value - exact).magnitude <= Surd(question.tolerance) * scale
-        let shown = exact.isRational && exact.description.count <= 12 ? exact.description : exact.decimalString(significantDigits: 10)
+        let shown =
+            exact.isRational && exact.description.count <= 12
+            ? exact.description : exact.decimalString(significantDigits: 10)
         return within ? .correct("Correct: \(shown).") : .wrong("Not quite.")
     }
 
@@ -210,16 +239,21 @@ public struct LessonRenderer: Sendable {
         do { expression = try ExpressionParser.parse(reference) } catch {
             throw lineError(line, "show: \(error)")
         }
-        guard case let .reference(runName, name, _) = expression else {
+        guard case .reference(let runName, let name, _) = expression else {
             throw lineError(line, "show: takes a step name like mean or mean[1]; use compute: for expressions")
         }
         let title: String
         let exactTrace = try traceFor(runName, line: line)
         if let step = exactTrace.step(name) {
-            if step.formula == step.symbol { title = step.symbol }
-            else if step.formula.hasPrefix(step.symbol + " =") || step.formula.hasPrefix(step.symbol + " ←") { title = step.formula }
-            else if step.formula.contains("=") { title = "\(step.symbol) = \(step.formula)" }
-            else { title = "\(step.symbol): \(step.formula)" }
+            if step.formula == step.symbol {
+                title = step.symbol
+            } else if step.formula.hasPrefix(step.symbol + " =") || step.formula.hasPrefix(step.symbol + " ←") {
+                title = step.formula
+            } else if step.formula.contains("=") {
+                title = "\(step.symbol) = \(step.formula)"
+            } else {
+                title = "\(step.symbol): \(step.formula)"
+            }
         } else {
             title = name
         }
@@ -235,7 +269,9 @@ public struct LessonRenderer: Sendable {
 
     private func traceFor(_ runName: String?, line: Int) throws -> Trace<Surd> {
         let name = runName ?? run.runs[0].name
-        guard let entry = run.runs.first(where: { $0.name == name }) else { throw lineError(line, "there is no run \"\(name)\"") }
+        guard let entry = run.runs.first(where: { $0.name == name }) else {
+            throw lineError(line, "there is no run \"\(name)\"")
+        }
         return entry.traces.exact
     }
 
@@ -244,7 +280,8 @@ public struct LessonRenderer: Sendable {
         let double = try evaluate(expression, in: run.doubleContext, line: line)
         let referenced = Set(expression.references.map { $0.run ?? run.runs[0].name })
         let wantsFloat = referenced.allSatisfy { name in run.runs.first { $0.name == name }?.traces.f32 != nil }
-        let float: Values<Float>? = wantsFloat ? try run.floatContext.map { try evaluate(expression, in: $0, line: line) } : nil
+        let float: Values<Float>? =
+            wantsFloat ? try run.floatContext.map { try evaluate(expression, in: $0, line: line) } : nil
 
         var header = ["", "exact"]
         let showExact = options.columns != .doubleOnly
@@ -259,7 +296,10 @@ public struct LessonRenderer: Sendable {
         for index in exact.items.indices {
             var row = [indexLabel(index, shape: exact.shape)]
             let value = exact.items[index]
-            if showExact { row.append(value.description); exactValues.append(value) }
+            if showExact {
+                row.append(value.description)
+                exactValues.append(value)
+            }
             if showFloats {
                 let d = double.items[index]
                 row += [formatDouble(d), ulpText(d, exact: value)]
@@ -299,11 +339,17 @@ public struct LessonRenderer: Sendable {
             let text = "    " + cells.joined(separator: "  ")
             out += (number == 0 ? style(text.trimmedRight, .dim) : text.trimmedRight) + "\n"
             if let full = continued[number] {
-                out += style(Self.breakCanonical(full, first: "= ", indent: exactIndent, width: options.width), .dim) + "\n"
+                out +=
+                    style(Self.breakCanonical(full, first: "= ", indent: exactIndent, width: options.width), .dim)
+                    + "\n"
             }
         }
         if !continued.isEmpty {
-            out += wrap(style("≈ rounded to fit \(options.width) columns; the exact value follows on the lines below (--wide keeps it on the row).", .dim), indent: 4, hanging: 6) + "\n"
+            out +=
+                wrap(
+                    style(
+                        "≈ rounded to fit \(options.width) columns; the exact value follows on the lines below (--wide keeps it on the row).",
+                        .dim), indent: 4, hanging: 6) + "\n"
         }
         return out
     }
@@ -324,19 +370,32 @@ public struct LessonRenderer: Sendable {
         var current = ""
         var previous: Character?
         for character in text {
-            let startsTerm = (character == "+" || character == "-") && previous != nil
+            let startsTerm =
+                (character == "+" || character == "-") && previous != nil
                 && !"*/(eE".contains(previous!)
-            if startsTerm, !current.isEmpty { pieces.append(current); current = "" }
+            if startsTerm, !current.isEmpty {
+                pieces.append(current)
+                current = ""
+            }
             current.append(character)
-            if character == "*" || character == "/" { pieces.append(current); current = "" }
+            if character == "*" || character == "/" {
+                pieces.append(current)
+                current = ""
+            }
             previous = character
         }
         if !current.isEmpty { pieces.append(current) }
         var lines: [String] = []
         var line = ""
         for piece in pieces {
-            if line.count + piece.count <= room { line += piece; continue }
-            if !line.isEmpty { lines.append(line); line = "" }
+            if line.count + piece.count <= room {
+                line += piece
+                continue
+            }
+            if !line.isEmpty {
+                lines.append(line)
+                line = ""
+            }
             var rest = Substring(piece)
             while rest.count > room {
                 lines.append(String(rest.prefix(room)))
@@ -371,7 +430,9 @@ public struct LessonRenderer: Sendable {
         // An exact zero has no scale of its own: give the absolute error.
         if exact.isZero { return "abs " + difference.decimalString(significantDigits: 2) }
         let nearest = exact.rounded(to: F.self)
-        guard nearest.isFinite, let unit = try? Rational(exactly: Double(unitInLastPlace(of: nearest))) else { return "overflow" }
+        guard nearest.isFinite, let unit = try? Rational(exactly: Double(unitInLastPlace(of: nearest))) else {
+            return "overflow"
+        }
         let ulps = difference.scaled(by: try! unit.reciprocal())
         return (ulps.signum > 0 ? "+" : "") + ulps.decimalString(significantDigits: 2) + " ulp"
     }
@@ -392,14 +453,21 @@ public struct LessonRenderer: Sendable {
             var found: Substring.Index?
             for index in rest[open...].indices {
                 if rest[index] == "{" { depth += 1 }
-                if rest[index] == "}" { depth -= 1; if depth == 0 { found = index; break } }
+                if rest[index] == "}" {
+                    depth -= 1
+                    if depth == 0 {
+                        found = index
+                        break
+                    }
+                }
             }
             guard let close = found else {
                 throw lineError(line, "a \"{\" has no matching \"}\" in \"\(template.clipped)\"")
             }
             let inside = String(rest[rest.index(after: open)..<close]).trimmingSpaces
             if inside.hasPrefix("if:") {
-                out += try conditional(String(inside.dropFirst(3)), line: line, negativesInParentheses: negativesInParentheses)
+                out += try conditional(
+                    String(inside.dropFirst(3)), line: line, negativesInParentheses: negativesInParentheses)
             } else {
                 out += try placeholder(inside, line: line, negativesInParentheses: negativesInParentheses)
             }
@@ -418,16 +486,23 @@ public struct LessonRenderer: Sendable {
         for character in body {
             if character == "{" { depth += 1 }
             if character == "}" { depth -= 1 }
-            if character == "|" && depth == 0 { parts.append(current); current = ""; continue }
+            if character == "|" && depth == 0 {
+                parts.append(current)
+                current = ""
+                continue
+            }
             current.append(character)
         }
         parts.append(current)
         guard parts.count == 2 || parts.count == 3 else {
-            throw lineError(line, "{if: …} takes a condition and one or two texts separated by \"|\", found \(parts.count - 1) text(s)")
+            throw lineError(
+                line,
+                "{if: …} takes a condition and one or two texts separated by \"|\", found \(parts.count - 1) text(s)")
         }
         let value = try evaluate(parts[0].trimmingSpaces, in: run.exactContext, line: line)
         guard let scalar = value.scalar else {
-            throw lineError(line, "{if: \(parts[0].trimmingSpaces)}: the condition gives \(value.items.count) values, not one")
+            throw lineError(
+                line, "{if: \(parts[0].trimmingSpaces)}: the condition gives \(value.items.count) values, not one")
         }
         let chosen = !scalar.isZero ? parts[1] : (parts.count == 3 ? parts[2] : "")
         return try fill(chosen.trimmingSpaces, line: line, negativesInParentheses: negativesInParentheses)
@@ -613,8 +688,14 @@ extension StringProtocol {
         var width = 0
         var inEscape = false
         for character in self {
-            if inEscape { if character.isLetter { inEscape = false }; continue }
-            if character == "\u{1B}" { inEscape = true; continue }
+            if inEscape {
+                if character.isLetter { inEscape = false }
+                continue
+            }
+            if character == "\u{1B}" {
+                inEscape = true
+                continue
+            }
             width += 1
         }
         return width

@@ -67,7 +67,7 @@ public struct LessonSession: Sendable {
     /// Handles one typed line and returns what to show.
     public mutating func handle(_ typed: String) throws -> String {
         let input = typed.trimmingSpaces
-        if case let .answering(question) = mode { return try answer(input, question: question) }
+        if case .answering(let question) = mode { return try answer(input, question: question) }
         switch input.lowercased() {
         case "", "n", "next":
             if step == lesson.steps.count - 1 {
@@ -82,14 +82,19 @@ public struct LessonSession: Sendable {
             return try screen()
         case "h", "hint":
             var hints: [String] = []
-            if let hint = lesson.steps[step].hint { hints.append(try renderer.fill(hint, line: lesson.steps[step].line, negativesInParentheses: false)) }
+            if let hint = lesson.steps[step].hint {
+                hints.append(try renderer.fill(hint, line: lesson.steps[step].line, negativesInParentheses: false))
+            }
             for (index, question) in questions.enumerated() {
                 if let hint = question.hint {
-                    hints.append("(question \(index + 1)) " + (try renderer.fill(hint, line: question.line, negativesInParentheses: false)))
+                    hints.append(
+                        "(question \(index + 1)) "
+                            + (try renderer.fill(hint, line: question.line, negativesInParentheses: false)))
                 }
             }
             if hints.isEmpty { return "No hint for this step.\n" }
-            return hints.map { renderer.wrap("Hint: " + $0, indent: 0, hanging: 6) }.map(renderer.finish).joined(separator: "\n") + "\n"
+            return hints.map { renderer.wrap("Hint: " + $0, indent: 0, hanging: 6) }.map(renderer.finish).joined(
+                separator: "\n") + "\n"
         case "a", "answer":
             guard !questions.isEmpty else { return "This step has no question; n goes on.\n" }
             let question = questions.indices.first { !answered.contains(key($0)) } ?? 0
@@ -97,7 +102,8 @@ public struct LessonSession: Sendable {
             return try askText(question)
         case "q", "quit":
             quit = true
-            return "Progress saved at step \(step + 1) of \(lesson.steps.count). Resume with: normlab lesson \(lesson.id)\n"
+            return
+                "Progress saved at step \(step + 1) of \(lesson.steps.count). Resume with: normlab lesson \(lesson.id)\n"
         default:
             return "Unknown key \"\(input)\". " + renderer.finish(keyLine()) + "\n"
         }
@@ -105,7 +111,8 @@ public struct LessonSession: Sendable {
 
     private func askText(_ question: Int) throws -> String {
         let block = try renderer.questionBlock(step: step, question: question, revealed: false)
-        let how = questions[question].isChoice
+        let how =
+            questions[question].isChoice
             ? "Type the number of your choice"
             : "Type a number (e.g. 2.5, 5/2, -1e-3)"
         return block + how + "; h for a hint, empty line to go back.\n"
@@ -118,14 +125,17 @@ public struct LessonSession: Sendable {
         }
         if input.lowercased() == "h" {
             guard let hint = questions[question].hint else { return "No hint for this question. Try again:\n" }
-            return renderer.finish(renderer.wrap("Hint: " + (try renderer.fill(hint, line: questions[question].line, negativesInParentheses: false)), indent: 0, hanging: 6)) + "\n"
+            return renderer.finish(
+                renderer.wrap(
+                    "Hint: " + (try renderer.fill(hint, line: questions[question].line, negativesInParentheses: false)),
+                    indent: 0, hanging: 6)) + "\n"
         }
         switch try renderer.check(input, step: step, question: question) {
-        case let .unreadable(message):
+        case .unreadable(let message):
             return message + " Try again:\n"
-        case let .wrong(message):
+        case .wrong(let message):
             return renderer.styled(message, good: false) + " Try again, h for a hint, or an empty line to go back.\n"
-        case let .correct(message):
+        case .correct(let message):
             answered.insert(key(question))
             mode = .browsing
             var out = renderer.styled(message, good: true)

@@ -14,11 +14,12 @@ public enum JSONValue: Equatable, Sendable {
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): return true
-        case let (.bool(a), .bool(b)): return a == b
-        case let (.number(a), .number(b)): return a == b
-        case let (.string(a), .string(b)): return a == b
-        case let (.array(a), .array(b)): return a == b
-        case let (.object(a), .object(b)): return a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.number(let a), .number(let b)): return a == b
+        case (.string(let a), .string(let b)): return a == b
+        case (.array(let a), .array(let b)): return a == b
+        case (.object(let a), .object(let b)):
+            return a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
         default: return false
         }
     }
@@ -27,35 +28,35 @@ public enum JSONValue: Equatable, Sendable {
 
     /// The member named `key` of an object.
     public subscript(key: String) -> JSONValue? {
-        guard case let .object(members) = self else { return nil }
+        guard case .object(let members) = self else { return nil }
         return members.first { $0.0 == key }?.1
     }
 
     public var stringValue: String? {
-        if case let .string(text) = self { return text }
+        if case .string(let text) = self { return text }
         return nil
     }
 
     public var arrayValue: [JSONValue]? {
-        if case let .array(items) = self { return items }
+        if case .array(let items) = self { return items }
         return nil
     }
 
     public var objectValue: [(String, JSONValue)]? {
-        if case let .object(members) = self { return members }
+        if case .object(let members) = self { return members }
         return nil
     }
 
     /// A number or a string holding a number, as text.
     public var numberText: String? {
         switch self {
-        case let .number(text), let .string(text): return text
+        case .number(let text), .string(let text): return text
         default: return nil
         }
     }
 
     public var intValue: Int? {
-        guard case let .number(text) = self else { return nil }
+        guard case .number(let text) = self else { return nil }
         return Int(text)
     }
 }
@@ -75,11 +76,11 @@ extension JSONValue {
     public func compact() -> String {
         switch self {
         case .null: return "null"
-        case let .bool(value): return value ? "true" : "false"
-        case let .number(text): return text
-        case let .string(text): return JSONValue.quote(text)
-        case let .array(items): return "[" + items.map { $0.compact() }.joined(separator: ", ") + "]"
-        case let .object(members):
+        case .bool(let value): return value ? "true" : "false"
+        case .number(let text): return text
+        case .string(let text): return JSONValue.quote(text)
+        case .array(let items): return "[" + items.map { $0.compact() }.joined(separator: ", ") + "]"
+        case .object(let members):
             return "{" + members.map { "\(JSONValue.quote($0.0)): \($0.1.compact())" }.joined(separator: ", ") + "}"
         }
     }
@@ -92,9 +93,10 @@ extension JSONValue {
     }
 
     private func write(to output: inout String, level: Int) {
-        let pad = String(repeating: "  ", count: level + 1), closing = String(repeating: "  ", count: level)
+        let pad = String(repeating: "  ", count: level + 1)
+        let closing = String(repeating: "  ", count: level)
         switch self {
-        case let .array(items) where !items.isEmpty && !items.allSatisfy(\.isScalar):
+        case .array(let items) where !items.isEmpty && !items.allSatisfy(\.isScalar):
             output += "[\n"
             for (index, item) in items.enumerated() {
                 output += pad
@@ -102,7 +104,7 @@ extension JSONValue {
                 output += index + 1 < items.count ? ",\n" : "\n"
             }
             output += closing + "]"
-        case let .object(members) where !members.isEmpty:
+        case .object(let members) where !members.isEmpty:
             output += "{\n"
             for (index, (key, value)) in members.enumerated() {
                 output += pad + JSONValue.quote(key) + ": "
@@ -161,9 +163,15 @@ private struct JSONReader {
     var atEnd: Bool { index >= bytes.count }
 
     func error(_ reason: String) -> JSONParseError {
-        var line = 1, column = 1
+        var line = 1
+        var column = 1
         for byte in bytes[..<min(index, bytes.count)] {
-            if byte == UInt8(ascii: "\n") { line += 1; column = 1 } else { column += 1 }
+            if byte == UInt8(ascii: "\n") {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
         }
         return JSONParseError(line: line, column: column, reason: reason)
     }
@@ -179,9 +187,15 @@ private struct JSONReader {
         case UInt8(ascii: "{"): return try readObject(depth: depth)
         case UInt8(ascii: "["): return try readArray(depth: depth)
         case UInt8(ascii: "\""): return .string(try readString())
-        case UInt8(ascii: "t"): try expect("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expect("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expect("null"); return .null
+        case UInt8(ascii: "t"):
+            try expect("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expect("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expect("null")
+            return .null
         default: return .number(try readNumber())
         }
     }
@@ -198,7 +212,10 @@ private struct JSONReader {
         index += 1
         var members: [(String, JSONValue)] = []
         skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return .object(members)
+        }
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a key string") }
@@ -211,8 +228,14 @@ private struct JSONReader {
             members.append((key, try readValue(depth: depth + 1)))
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input inside an object (truncated?)") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                return .object(members)
+            }
             throw error("expected \",\" or \"}\"")
         }
     }
@@ -221,14 +244,23 @@ private struct JSONReader {
         index += 1
         var items: [JSONValue] = []
         skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            return .array(items)
+        }
         while true {
             skipWhitespace()
             items.append(try readValue(depth: depth + 1))
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input inside an array (truncated?)") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                return .array(items)
+            }
             throw error("expected \",\" or \"]\"")
         }
     }
@@ -266,7 +298,7 @@ private struct JSONReader {
                 case UInt8(ascii: "t"): scalars.append("\t")
                 case UInt8(ascii: "u"):
                     guard index + 4 <= bytes.count,
-                          let code = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
+                        let code = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
                     else { throw error("bad \\u escape") }
                     index += 4
                     scalars.append(Unicode.Scalar(code) ?? "\u{FFFD}")

@@ -16,14 +16,22 @@ public struct TensorError: Sendable {
     public init<F: BinaryFloatingPoint>(computed: [F], exact: [Surd], as _: F.Type = F.self)
     where F.RawSignificand: FixedWidthInteger, F.RawExponent: FixedWidthInteger {
         precondition(computed.count == exact.count)
-        var worst: UInt64 = 0, worstIndex = 0
-        var differenceSquares = 0.0, exactSquares = 0.0
+        var worst: UInt64 = 0
+        var worstIndex = 0
+        var differenceSquares = 0.0
+        var exactSquares = 0.0
         var nonFinite = false
         for (index, value) in computed.enumerated() {
             let rounded = exact[index].rounded(to: F.self)
             let distance = ulpDistance(value, rounded)
-            if distance > worst { worst = distance; worstIndex = index }
-            guard value.isFinite, let exactValue = try? Rational(exactly: Double(value)) else { nonFinite = true; continue }
+            if distance > worst {
+                worst = distance
+                worstIndex = index
+            }
+            guard value.isFinite, let exactValue = try? Rational(exactly: Double(value)) else {
+                nonFinite = true
+                continue
+            }
             // The difference is formed exactly and rounded once.
             let difference: Double = (Surd(exactValue) - exact[index]).rounded(to: Double.self)
             let magnitude: Double = exact[index].rounded(to: Double.self)
@@ -35,7 +43,8 @@ public struct TensorError: Sendable {
         if nonFinite {
             normwiseRelative = .infinity
         } else {
-            normwiseRelative = exactSquares > 0 ? (differenceSquares / exactSquares).squareRoot() : differenceSquares.squareRoot()
+            normwiseRelative =
+                exactSquares > 0 ? (differenceSquares / exactSquares).squareRoot() : differenceSquares.squareRoot()
         }
         let digits = Double(F.significandBitCount + 1) * 0.30102999566398120
         lre = normwiseRelative == 0 ? digits : min(digits, max(0, -log10Approximation(normwiseRelative)))
@@ -49,7 +58,9 @@ func log10Approximation(_ value: Double) -> Double {
     let significand = value.significand // in [1, 2)
     // ln(s) by the atanh series, then convert.
     let t = (significand - 1) / (significand + 1)
-    var term = t, sum = 0.0, power = 1.0
+    var term = t
+    var sum = 0.0
+    var power = 1.0
     for _ in 0..<30 {
         sum += term / power
         term *= t * t

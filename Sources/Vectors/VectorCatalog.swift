@@ -4,6 +4,7 @@ import Reference
 /// The catalog: every family NormLab publishes.
 public enum VectorCatalog {
     public static var families: [VectorFamily] {
-        BatchNormFamilies.all + NormalizationFamilies.all + DropoutFamilies.all + RegressionFamilies.all + BiasVarianceFamilies.all
+        BatchNormFamilies.all + NormalizationFamilies.all + DropoutFamilies.all + RegressionFamilies.all
+            + BiasVarianceFamilies.all
     }
 }

@@ -74,8 +74,10 @@ public struct VectorFamily: Sendable {
     /// The tolerance of each output of a case, given the case and its exact trace.
     public let tolerances: @Sendable (CaseInput, Trace<Surd>) -> [(output: String, tolerance: Tolerance)]
 
-    public init(name: String, area: String, op: String, header: [String], cases: [VectorCase],
-                tolerances: @escaping @Sendable (CaseInput, Trace<Surd>) -> [(output: String, tolerance: Tolerance)]) {
+    public init(
+        name: String, area: String, op: String, header: [String], cases: [VectorCase],
+        tolerances: @escaping @Sendable (CaseInput, Trace<Surd>) -> [(output: String, tolerance: Tolerance)]
+    ) {
         self.name = name
         self.area = area
         self.op = op

@@ -27,7 +27,9 @@ public struct GeneratedFamily: Sendable {
 
 extension VectorFamily {
     /// Runs every case exactly and builds the family's file and schema.
-    public func generate(lookup: (String) -> (any ReferenceOperation.Type)? = ReferenceOperations.named) throws -> GeneratedFamily {
+    public func generate(lookup: (String) -> (any ReferenceOperation.Type)? = ReferenceOperations.named) throws
+        -> GeneratedFamily
+    {
         guard let operation = lookup(op) else { throw ReferenceError("family \(name): unknown op \"\(op)\"") }
         var groups: [(TargetPrecision, [JSONValue])] = []
         var usedFlags: [String] = []
@@ -38,23 +40,29 @@ extension VectorFamily {
                 throw ReferenceError("family \(name): case slug \"\(vectorCase.slug)\" is used twice")
             }
             for flag in vectorCase.flags where VectorFlags.named(flag) == nil {
-                throw ReferenceError("family \(name)/\(vectorCase.slug): flag \"\(flag)\" is not documented in VectorFlags")
+                throw ReferenceError(
+                    "family \(name)/\(vectorCase.slug): flag \"\(flag)\" is not documented in VectorFlags")
             }
             let input = vectorCase.input.snappedToPrecision().input
             let trace: Trace<Surd>
             do { trace = try operation.run(input, as: Surd.self) } catch {
                 throw ReferenceError("family \(name)/\(vectorCase.slug): \(error)")
             }
-            var caseJSON = trace.caseJSON(precision: input.precision, id: caseID(vectorCase), comment: vectorCase.comment,
-                                          flags: vectorCase.flags, convention: input.convention)
-            let tolerance = JSONValue.object(tolerances(input, trace).map { output, tolerance in
-                (output, .object([
-                    ("metric", .string(tolerance.metric.rawValue)),
-                    ("bound", .number(boundText(tolerance.bound))),
-                    ("rule", .string(tolerance.rule)),
-                ]))
-            })
-            if case var .object(members) = caseJSON {
+            var caseJSON = trace.caseJSON(
+                precision: input.precision, id: caseID(vectorCase), comment: vectorCase.comment,
+                flags: vectorCase.flags, convention: input.convention)
+            let tolerance = JSONValue.object(
+                tolerances(input, trace).map { output, tolerance in
+                    (
+                        output,
+                        .object([
+                            ("metric", .string(tolerance.metric.rawValue)),
+                            ("bound", .number(boundText(tolerance.bound))),
+                            ("rule", .string(tolerance.rule)),
+                        ])
+                    )
+                })
+            if case .object(var members) = caseJSON {
                 members.append(("tolerance", tolerance))
                 caseJSON = .object(members)
             }
@@ -64,20 +72,30 @@ extension VectorFamily {
                 groups.append((input.precision, [caseJSON]))
             }
             for flag in vectorCase.flags where !usedFlags.contains(flag) { usedFlags.append(flag) }
-            let names = (trace.steps(.input).map(\.name),
-                         trace.steps.filter { $0.role == .intermediate || $0.role == .check }.map(\.name),
-                         trace.steps(.output).map(\.name))
+            let names = (
+                trace.steps(.input).map(\.name),
+                trace.steps.filter { $0.role == .intermediate || $0.role == .check }.map(\.name),
+                trace.steps(.output).map(\.name)
+            )
             if let previous = stepNames {
-                stepNames = (previous.inputs.filter(names.0.contains), previous.intermediates.filter(names.1.contains),
-                             previous.outputs.filter(names.2.contains))
+                stepNames = (
+                    previous.inputs.filter(names.0.contains), previous.intermediates.filter(names.1.contains),
+                    previous.outputs.filter(names.2.contains)
+                )
             } else {
                 stepNames = names
             }
         }
-        let notes = JSONValue.object(usedFlags.sorted().map { flag in
-            let documented = VectorFlags.named(flag)!
-            return (flag, .object([("description", .string(documented.description)), ("catches", .string(documented.catches))]))
-        })
+        let notes = JSONValue.object(
+            usedFlags.sorted().map { flag in
+                let documented = VectorFlags.named(flag)!
+                return (
+                    flag,
+                    .object([
+                        ("description", .string(documented.description)), ("catches", .string(documented.catches)),
+                    ])
+                )
+            })
         let file = JSONValue.object([
             ("schema", .string(schemaPath)),
             ("family", .string(name)),
@@ -87,17 +105,24 @@ extension VectorFamily {
             ("numberOfTests", .int(cases.count)),
             ("header", .array(header.map { .string($0) })),
             ("notes", notes),
-            ("testGroups", .array(groups.map { precision, tests in
-                .object([
-                    ("precision", .string(precision.rawValue)),
-                    ("source", VectorFormat.generatorJSON),
-                    ("tests", .array(tests)),
-                ])
-            })),
+            (
+                "testGroups",
+                .array(
+                    groups.map { precision, tests in
+                        .object([
+                            ("precision", .string(precision.rawValue)),
+                            ("source", VectorFormat.generatorJSON),
+                            ("tests", .array(tests)),
+                        ])
+                    })
+            ),
         ])
         let names = stepNames ?? ([], [], [])
-        let schema = VectorSchema.schema(for: self, inputs: names.inputs, intermediates: names.intermediates, outputs: names.outputs)
-        return GeneratedFamily(family: self, contents: file.serialized() + "\n", schema: schema.serialized() + "\n", caseCount: cases.count)
+        let schema = VectorSchema.schema(
+            for: self, inputs: names.inputs, intermediates: names.intermediates, outputs: names.outputs)
+        return GeneratedFamily(
+            family: self, contents: file.serialized() + "\n", schema: schema.serialized() + "\n", caseCount: cases.count
+        )
     }
 }
 

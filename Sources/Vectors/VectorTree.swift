@@ -14,15 +14,21 @@ public struct VectorTree: Sendable {
 
     public static let manifestPath = "manifest.json"
 
-    public init(families: [VectorFamily] = VectorCatalog.families,
-                lookup: @escaping @Sendable (String) -> (any ReferenceOperation.Type)? = ReferenceOperations.named) throws {
+    public init(
+        families: [VectorFamily] = VectorCatalog.families,
+        lookup: @escaping @Sendable (String) -> (any ReferenceOperation.Type)? = ReferenceOperations.named
+    ) throws {
         let results = ResultSlots<(GeneratedFamily, Double)>(count: families.count)
         DispatchQueue.concurrentPerform(iterations: families.count) { index in
             let clock = ContinuousClock()
             let start = clock.now
             let generated = Result { try families[index].generate(lookup: lookup) }
             let elapsed = start.duration(to: clock.now)
-            results.store(index, generated.map { ($0, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18) })
+            results.store(
+                index,
+                generated.map {
+                    ($0, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+                })
         }
         var files: [(String, String)] = []
         var timings: [(String, Double, Int)] = []
@@ -33,15 +39,16 @@ public struct VectorTree: Sendable {
             files.append((family.path, generated.contents))
             files.append((family.schemaPath, generated.schema))
             timings.append((family.name, seconds, generated.caseCount))
-            manifestEntries.append(.object([
-                ("path", .string(family.path)),
-                ("family", .string(family.name)),
-                ("op", .string(family.op)),
-                ("numberOfTests", .int(generated.caseCount)),
-                ("sha256", .string(SHA256.hexDigest(Array(generated.contents.utf8)))),
-                ("schema", .string(family.schemaPath)),
-                ("schemaSha256", .string(SHA256.hexDigest(Array(generated.schema.utf8)))),
-            ]))
+            manifestEntries.append(
+                .object([
+                    ("path", .string(family.path)),
+                    ("family", .string(family.name)),
+                    ("op", .string(family.op)),
+                    ("numberOfTests", .int(generated.caseCount)),
+                    ("sha256", .string(SHA256.hexDigest(Array(generated.contents.utf8)))),
+                    ("schema", .string(family.schemaPath)),
+                    ("schemaSha256", .string(SHA256.hexDigest(Array(generated.schema.utf8)))),
+                ]))
         }
         let manifest = JSONValue.object([
             ("formatVersion", .int(VectorFormat.formatVersion)),
@@ -77,7 +84,8 @@ public struct VectorTree: Sendable {
             }
             let onDisk = String(decoding: data, as: UTF8.self)
             if onDisk != contents {
-                problems.append("\(path): differs from a fresh generation\(VectorTree.firstDifference(onDisk, contents))")
+                problems.append(
+                    "\(path): differs from a fresh generation\(VectorTree.firstDifference(onDisk, contents))")
             }
         }
         return problems
@@ -85,9 +93,12 @@ public struct VectorTree: Sendable {
 
     /// Where two versions of a family file first differ, by case id.
     static func firstDifference(_ old: String, _ new: String) -> String {
-        guard let oldJSON = try? JSONValue(parsing: old) else { return " (the committed file is not valid JSON: truncated or edited?)" }
+        guard let oldJSON = try? JSONValue(parsing: old) else {
+            return " (the committed file is not valid JSON: truncated or edited?)"
+        }
         guard let newJSON = try? JSONValue(parsing: new) else { return "" }
-        let oldCases = VectorTree.cases(of: oldJSON), newCases = VectorTree.cases(of: newJSON)
+        let oldCases = VectorTree.cases(of: oldJSON)
+        let newCases = VectorTree.cases(of: newJSON)
         for (id, newCase) in newCases {
             guard let oldCase = oldCases.first(where: { $0.0 == id })?.1 else { return " (case \(id) is new)" }
             if oldCase != newCase {

@@ -28,7 +28,8 @@ public enum VectorVerifier {
     /// does not match the manifest (a tampered or truncated file).
     public static func loadFamilyFile(_ relativePath: String, vectorsDirectory: String) throws -> JSONValue {
         let manifest = try loadManifest(vectorsDirectory: vectorsDirectory)
-        guard let entry = manifest["files"]?.arrayValue?.first(where: { $0["path"]?.stringValue == relativePath }) else {
+        guard let entry = manifest["files"]?.arrayValue?.first(where: { $0["path"]?.stringValue == relativePath })
+        else {
             throw VectorInputError("\(relativePath): not listed in \(vectorsDirectory)/manifest.json")
         }
         let path = URL(fileURLWithPath: vectorsDirectory).appendingPathComponent(relativePath).path
@@ -37,7 +38,9 @@ public enum VectorVerifier {
         }
         let digest = SHA256.hexDigest(Array(data))
         guard digest == entry["sha256"]?.stringValue else {
-            throw VectorInputError("\(path): SHA-256 \(digest) does not match the manifest (\(entry["sha256"]?.stringValue ?? "none")); the file was edited or truncated")
+            throw VectorInputError(
+                "\(path): SHA-256 \(digest) does not match the manifest (\(entry["sha256"]?.stringValue ?? "none")); the file was edited or truncated"
+            )
         }
         do { return try JSONValue(parsing: String(decoding: data, as: UTF8.self)) } catch {
             throw VectorInputError("\(path): \(error)")
@@ -65,7 +68,8 @@ public enum VectorVerifier {
             throw VectorInputError("\(resultsFile): \(error)")
         }
         guard let familyPath = results["vectors"]?.stringValue else {
-            throw VectorInputError("\(resultsFile): missing \"vectors\" (the family file, e.g. \"normalization/batchnorm_train_2d.json\")")
+            throw VectorInputError(
+                "\(resultsFile): missing \"vectors\" (the family file, e.g. \"normalization/batchnorm_train_2d.json\")")
         }
         let family = try loadFamilyFile(familyPath, vectorsDirectory: vectorsDirectory)
         var casesByID: [String: (JSONValue, TargetPrecision)] = [:]
@@ -97,30 +101,40 @@ public enum VectorVerifier {
                 }
                 let exact = try exactValues(test, field: field, file: familyPath, id: id)
                 guard values.count == exact.count else {
-                    throw VectorInputError("\(resultsFile): case \(id) output \"\(field)\" has \(values.count) values, expected \(exact.count)")
+                    throw VectorInputError(
+                        "\(resultsFile): case \(id) output \"\(field)\" has \(values.count) values, expected \(exact.count)"
+                    )
                 }
                 let tolerance = try readTolerance(toleranceJSON, file: familyPath, id: id, field: field)
                 let floats: [Double] = try values.enumerated().map { index, value in
                     guard let text = value.numberText, let number = parseFloat(text) else {
-                        throw VectorInputError("\(resultsFile): case \(id) output \"\(field)\"[\(index)] is not a float (hex like 0x1.8p+1 or decimal)")
+                        throw VectorInputError(
+                            "\(resultsFile): case \(id) output \"\(field)\"[\(index)] is not a float (hex like 0x1.8p+1 or decimal)"
+                        )
                     }
                     return number
                 }
-                let error: TensorError = precision == .f32
+                let error: TensorError =
+                    precision == .f32
                     ? TensorError(computed: floats.map { Float($0) }, exact: exact, as: Float.self)
                     : TensorError(computed: floats, exact: exact, as: Double.self)
-                rows.append(VerificationRow(caseID: id, field: field, precision: precision, error: error, tolerance: tolerance))
+                rows.append(
+                    VerificationRow(caseID: id, field: field, precision: precision, error: error, tolerance: tolerance))
             }
         }
         return rows
     }
 
     /// NormLab's own floating-point reference on every case of every family.
-    public static func verifySelf(families: [VectorFamily] = VectorCatalog.families,
-                                  lookup: (String) -> (any ReferenceOperation.Type)? = ReferenceOperations.named) throws -> [VerificationRow] {
+    public static func verifySelf(
+        families: [VectorFamily] = VectorCatalog.families,
+        lookup: (String) -> (any ReferenceOperation.Type)? = ReferenceOperations.named
+    ) throws -> [VerificationRow] {
         var rows: [VerificationRow] = []
         for family in families {
-            guard let operation = lookup(family.op) else { throw VectorInputError("family \(family.name): unknown op \(family.op)") }
+            guard let operation = lookup(family.op) else {
+                throw VectorInputError("family \(family.name): unknown op \(family.op)")
+            }
             for vectorCase in family.cases {
                 let traces = try TraceSet(operation, input: vectorCase.input)
                 for (field, tolerance) in family.tolerances(traces.input, traces.exact) {
@@ -129,11 +143,14 @@ public enum VectorVerifier {
                     // results are rounded to float32, as a careful f32
                     // implementation accumulating in double would deliver them.
                     guard let values = traces.f64[field]?.values else { continue }
-                    let error = traces.input.precision == .f32
+                    let error =
+                        traces.input.precision == .f32
                         ? TensorError(computed: values.map { Float($0) }, exact: exact, as: Float.self)
                         : TensorError(computed: values, exact: exact, as: Double.self)
-                    rows.append(VerificationRow(caseID: family.caseID(vectorCase), field: field,
-                                                precision: traces.input.precision, error: error, tolerance: tolerance))
+                    rows.append(
+                        VerificationRow(
+                            caseID: family.caseID(vectorCase), field: field,
+                            precision: traces.input.precision, error: error, tolerance: tolerance))
                 }
             }
         }
@@ -146,7 +163,8 @@ public enum VectorVerifier {
         }
         return try strings.enumerated().map { index, value in
             guard let text = value.stringValue, let surd = try? Surd(parsing: text) else {
-                throw VectorInputError("\(file): case \(id) field \"\(field)\"[\(index)] is not a canonical exact value")
+                throw VectorInputError(
+                    "\(file): case \(id) field \"\(field)\"[\(index)] is not a canonical exact value")
             }
             return surd
         }
@@ -154,7 +172,8 @@ public enum VectorVerifier {
 
     static func readTolerance(_ json: JSONValue, file: String, id: String, field: String) throws -> Tolerance {
         guard let metricName = json["metric"]?.stringValue, let metric = ToleranceMetric(rawValue: metricName),
-              let boundText = json["bound"]?.numberText, let bound = Double(boundText) else {
+            let boundText = json["bound"]?.numberText, let bound = Double(boundText)
+        else {
             throw VectorInputError("\(file): case \(id) has a malformed tolerance for \"\(field)\"")
         }
         return Tolerance(metric: metric, bound: bound, rule: json["rule"]?.stringValue ?? "")

@@ -1,9 +1,10 @@
 import ArgumentParser
 import Exact
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The `normlab` command. Exit codes are part of the contract (DESIGN.md):
@@ -15,7 +16,9 @@ struct NormLab: ParsableCommand {
         commandName: "normlab",
         abstract: "Exact reference, golden vectors and lessons for batch norm, dropout and bias–variance.",
         version: NormLabVersion.current,
-        subcommands: [LessonCommand.self, ExactCommand.self, TraceCommand.self, VectorsCommand.self, BenchCommand.self],
+        subcommands: [
+            LessonCommand.self, ExactCommand.self, TraceCommand.self, VectorsCommand.self, BenchCommand.self,
+        ],
         defaultSubcommand: LessonCommand.self
     )
 

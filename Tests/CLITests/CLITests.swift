@@ -13,7 +13,9 @@ final class CLITests: XCTestCase {
     /// The binary sits next to the test bundle in SwiftPM's build folder.
     static var binary: URL {
         var directory = Bundle(for: CLITests.self).bundleURL
-        while directory.pathExtension == "xctest" || !FileManager.default.fileExists(atPath: directory.appendingPathComponent("normlab").path) {
+        while directory.pathExtension == "xctest"
+            || !FileManager.default.fileExists(atPath: directory.appendingPathComponent("normlab").path)
+        {
             let parent = directory.deletingLastPathComponent()
             if parent.path == directory.path { break }
             directory = parent
@@ -28,7 +30,8 @@ final class CLITests: XCTestCase {
         var merged = ProcessInfo.processInfo.environment
         for (key, value) in environment { merged[key] = value }
         process.environment = merged
-        let output = Pipe(), error = Pipe()
+        let output = Pipe()
+        let error = Pipe()
         process.standardOutput = output
         process.standardError = error
         process.standardInput = FileHandle.nullDevice
@@ -36,9 +39,10 @@ final class CLITests: XCTestCase {
         let outData = output.fileHandleForReading.readDataToEndOfFile()
         let errData = error.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus,
-                      standardOutput: String(decoding: outData, as: UTF8.self),
-                      standardError: String(decoding: errData, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus,
+            standardOutput: String(decoding: outData, as: UTF8.self),
+            standardError: String(decoding: errData, as: UTF8.self))
     }
 
     func testExactPrintsCanonicalFormsAndRoundings() throws {
@@ -67,8 +71,10 @@ final class CLITests: XCTestCase {
     }
 
     func testBadInputIsOneLineOnStandardErrorAndExitTwo() throws {
-        for (input, fragment) in [("1/0", "divides by zero"), ("abc", "cannot parse \"abc\""),
-                                  ("nan", "not finite"), ("sqrt(-2)", "sqrt of \"-2\"")] {
+        for (input, fragment) in [
+            ("1/0", "divides by zero"), ("abc", "cannot parse \"abc\""),
+            ("nan", "not finite"), ("sqrt(-2)", "sqrt of \"-2\""),
+        ] {
             let result = try Self.run(["exact", input])
             XCTAssertEqual(result.status, 2, input)
             XCTAssertEqual(result.standardOutput, "", input)

@@ -5,9 +5,12 @@ import XCTest
 final class DropoutCLITests: XCTestCase {
     func testEveryVerbRunsWithItsBuiltInExample() throws {
         let expected: [String: [String]] = [
-            "dropout": ["y", "dx"], "dropout-regression": ["lhs", "rhs", "identity_check"], "dropout-committee": ["y_mean", "gap", "y_variance"],
-            "dropout-bn-shift": ["var_train", "var_test", "variance_ratio"], "ridge": ["w", "residual_sd", "r_squared", "w_sd"],
-            "bias-variance": ["bias2", "variance", "bayes_error", "risk"], "bias-variance-sweep": ["risk"], "bagging": ["variance_removed"],
+            "dropout": ["y", "dx"], "dropout-regression": ["lhs", "rhs", "identity_check"],
+            "dropout-committee": ["y_mean", "gap", "y_variance"],
+            "dropout-bn-shift": ["var_train", "var_test", "variance_ratio"],
+            "ridge": ["w", "residual_sd", "r_squared", "w_sd"],
+            "bias-variance": ["bias2", "variance", "bayes_error", "risk"], "bias-variance-sweep": ["risk"],
+            "bagging": ["variance_removed"],
             "cross-validation": ["cv_error"],
         ]
         for (verb, names) in expected {
@@ -16,7 +19,9 @@ final class DropoutCLITests: XCTestCase {
             let json = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
             let outputs = (json?["outputs"] as? [String: Any]) ?? [:]
             let intermediates = (json?["intermediates"] as? [String: Any]) ?? [:]
-            for name in names { XCTAssertTrue(outputs[name] != nil || intermediates[name] != nil, "\(verb) lacks \(name)") }
+            for name in names {
+                XCTAssertTrue(outputs[name] != nil || intermediates[name] != nil, "\(verb) lacks \(name)")
+            }
             XCTAssertEqual(json?["op"] as? String, verb)
         }
     }
@@ -40,11 +45,15 @@ final class DropoutCLITests: XCTestCase {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("normlab-ridge-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let design = folder.appendingPathComponent("X.csv"), targets = folder.appendingPathComponent("y.csv"), bad = folder.appendingPathComponent("bad.csv")
+        let design = folder.appendingPathComponent("X.csv")
+        let targets = folder.appendingPathComponent("y.csv")
+        let bad = folder.appendingPathComponent("bad.csv")
         try "x\n0\n1\n2\n3\n".write(to: design, atomically: true, encoding: .utf8)
         try "y\n1\n1.5\n3.5\n4\n".write(to: targets, atomically: true, encoding: .utf8)
         try "a,b\n1,2\n3,oops\n".write(to: bad, atomically: true, encoding: .utf8)
-        let fit = try CLITests.run(["trace", "ridge", "--design", design.path, "--targets", targets.path, "--intercept", "--json"])
+        let fit = try CLITests.run([
+            "trace", "ridge", "--design", design.path, "--targets", targets.path, "--intercept", "--json",
+        ])
         XCTAssertEqual(fit.status, 0, fit.standardError)
         let json = try JSONSerialization.jsonObject(with: Data(fit.standardOutput.utf8)) as? [String: Any]
         let w = ((json?["outputs"] as? [String: Any])?["w"] as? [String: Any])?["exact"] as? [String]
@@ -53,6 +62,7 @@ final class DropoutCLITests: XCTestCase {
         XCTAssertEqual(sd, ["3/20*sqrt(10)"])
         let failure = try CLITests.run(["trace", "ridge", "--design", bad.path, "--targets", targets.path])
         XCTAssertEqual(failure.status, 2)
-        XCTAssertTrue(failure.standardError.contains("row 3, column 2: \"oops\" is not a number"), failure.standardError)
+        XCTAssertTrue(
+            failure.standardError.contains("row 3, column 2: \"oops\" is not a number"), failure.standardError)
     }
 }

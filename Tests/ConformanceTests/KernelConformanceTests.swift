@@ -17,7 +17,8 @@ final class KernelConformanceTests: XCTestCase {
         // Every case, including subnormal and near-overflow data (the kernels'
         // exactly scaled slow path, KERNELS.md "Extreme magnitudes").
         for check in checks {
-            XCTAssertTrue(check.passed, "\(check.caseID) \(check.field): \(check.measured) > \(check.bound) (\(check.rule))")
+            XCTAssertTrue(
+                check.passed, "\(check.caseID) \(check.field): \(check.measured) > \(check.bound) (\(check.rule))")
         }
         // The stiff cases that defeat a plain float evaluation are inside the
         // kernels' range: every huge-offset case was run and passed.
@@ -40,31 +41,40 @@ final class KernelConformanceTests: XCTestCase {
         try checkSampledChannels(n: 16, c: 8, spatial: 784, offset: 100, channels: [3], as: Float.self)
     }
 
-    private func checkSampledChannels<T: KernelScalar>(n: Int, c: Int, spatial: Int, offset: Double, channels: [Int], as _: T.Type) throws
+    private func checkSampledChannels<T: KernelScalar>(
+        n: Int, c: Int, spatial: Int, offset: Double, channels: [Int], as _: T.Type
+    ) throws
     where T.RawSignificand: FixedWidthInteger, T.RawExponent: FixedWidthInteger {
         var generator = SplitMix64(seed: 0xC0FF_EE00 + UInt64(n))
         let count = n * c * spatial
         XCTAssertGreaterThanOrEqual(count, 100_000)
         let x = (0..<count).map { _ in T(offset + 4 * (generator.nextUnit() - 0.5)) }
         let dy = (0..<count).map { _ in T(generator.nextUnit() - 0.5) }
-        let gamma = (0..<c).map { T(1 + Double($0 % 3)) }, beta = (0..<c).map { T(Double($0 % 5) - 2) }
+        let gamma = (0..<c).map { T(1 + Double($0 % 3)) }
+        let beta = (0..<c).map { T(Double($0 % 5) - 2) }
         let shape: NormShape = spatial == 1 ? .nc(n: n, c: c) : .nchw(n: n, c: c, h: 1, w: spatial)
-        var y = [T](repeating: 0, count: count), xhat = y, dx = y
-        var dgamma = [T](repeating: 0, count: c), dbeta = dgamma
+        var y = [T](repeating: 0, count: count)
+        var xhat = y
+        var dx = y
+        var dgamma = [T](repeating: 0, count: c)
+        var dbeta = dgamma
         let eps = T(1e-5)
         try x.withUnsafeBufferPointer { xp in
             try gamma.withUnsafeBufferPointer { gp in
                 try beta.withUnsafeBufferPointer { bp in
                     let saved = try y.withUnsafeMutableBufferPointer { yp in
                         try xhat.withUnsafeMutableBufferPointer { xhp in
-                            try BatchNorm.forwardTraining(x: xp, shape: shape, gamma: gp, beta: bp, epsilon: eps, y: yp, xhat: xhp)
+                            try BatchNorm.forwardTraining(
+                                x: xp, shape: shape, gamma: gp, beta: bp, epsilon: eps, y: yp, xhat: xhp)
                         }
                     }
                     try dy.withUnsafeBufferPointer { dyp in
                         try dx.withUnsafeMutableBufferPointer { dxp in
                             try dgamma.withUnsafeMutableBufferPointer { dgp in
                                 try dbeta.withUnsafeMutableBufferPointer { dbp in
-                                    try BatchNorm.backward(dy: dyp, source: .x(xp, saved), shape: shape, gamma: gp, dx: dxp, dgamma: dgp, dbeta: dbp)
+                                    try BatchNorm.backward(
+                                        dy: dyp, source: .x(xp, saved), shape: shape, gamma: gp, dx: dxp, dgamma: dgp,
+                                        dbeta: dbp)
                                 }
                             }
                         }
@@ -77,20 +87,28 @@ final class KernelConformanceTests: XCTestCase {
             func column(_ values: [T]) -> Tensor<Rational> {
                 Tensor(shape: [indices.count, 1], values: indices.map { try! Rational(exactly: Double(values[$0])) })
             }
-            let input = CaseInput(op: "batchnorm", precision: T.self == Float.self ? .f32 : .f64,
-                                  params: [("eps", (try! Rational(exactly: Double(eps))).description), ("mode", "train")],
-                                  inputs: [("x", column(x)), ("dy", column(dy)),
-                                           ("gamma", Tensor(vector: [try! Rational(exactly: Double(gamma[channel]))])),
-                                           ("beta", Tensor(vector: [try! Rational(exactly: Double(beta[channel]))]))])
+            let input = CaseInput(
+                op: "batchnorm", precision: T.self == Float.self ? .f32 : .f64,
+                params: [("eps", (try! Rational(exactly: Double(eps))).description), ("mode", "train")],
+                inputs: [
+                    ("x", column(x)), ("dy", column(dy)),
+                    ("gamma", Tensor(vector: [try! Rational(exactly: Double(gamma[channel]))])),
+                    ("beta", Tensor(vector: [try! Rational(exactly: Double(beta[channel]))])),
+                ])
             let exact = try BatchNormOperation.run(input, as: Surd.self)
             var outputs = KernelEngine.Outputs()
-            outputs.values = [("xhat", indices.map { Double(xhat[$0]) }), ("y", indices.map { Double(y[$0]) }),
-                              ("dx", indices.map { Double(dx[$0]) }),
-                              ("dgamma", [Double(dgamma[channel])]), ("dbeta", [Double(dbeta[channel])])]
-            let checks = KernelConformance.check(caseID: "random/\(channel)", input: input, exact: exact, outputs: outputs)
+            outputs.values = [
+                ("xhat", indices.map { Double(xhat[$0]) }), ("y", indices.map { Double(y[$0]) }),
+                ("dx", indices.map { Double(dx[$0]) }),
+                ("dgamma", [Double(dgamma[channel])]), ("dbeta", [Double(dbeta[channel])]),
+            ]
+            let checks = KernelConformance.check(
+                caseID: "random/\(channel)", input: input, exact: exact, outputs: outputs)
             XCTAssertEqual(checks.count, 5)
             for check in checks {
-                XCTAssertTrue(check.passed, "\(T.self) channel \(channel) \(check.field): \(check.measured) > \(check.bound) (\(check.rule))")
+                XCTAssertTrue(
+                    check.passed,
+                    "\(T.self) channel \(channel) \(check.field): \(check.measured) > \(check.bound) (\(check.rule))")
             }
         }
     }

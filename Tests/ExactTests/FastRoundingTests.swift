@@ -1,6 +1,7 @@
-@testable import Exact
 import TestSupport
 import XCTest
+
+@testable import Exact
 
 /// The fast rounding paths (small rationals by one IEEE division or a scaled
 /// conversion; a + c√n by one fixed-point evaluation) against the general
@@ -19,13 +20,22 @@ final class FastRoundingTests: XCTestCase {
         for bits in [8, 20, 40, 53, 54, 60, 63] {
             for _ in 0..<2000 {
                 let value = generator.rational(bits: bits)
-                XCTAssertEqual(value.rounded(to: Double.self).bitPattern, Fraction(value).rounded(to: Double.self).bitPattern, "\(value)")
-                XCTAssertEqual(value.rounded(to: Float.self).bitPattern, Fraction(value).rounded(to: Float.self).bitPattern, "\(value)")
+                XCTAssertEqual(
+                    value.rounded(to: Double.self).bitPattern, Fraction(value).rounded(to: Double.self).bitPattern,
+                    "\(value)")
+                XCTAssertEqual(
+                    value.rounded(to: Float.self).bitPattern, Fraction(value).rounded(to: Float.self).bitPattern,
+                    "\(value)")
                 // Power-of-two denominators, including ones that would underflow.
-                let numerator = BigInt(Int(generator.next() >> UInt64(64 - bits))) * (generator.next() & 1 == 0 ? 1 : -1)
+                let numerator =
+                    BigInt(Int(generator.next() >> UInt64(64 - bits))) * (generator.next() & 1 == 0 ? 1 : -1)
                 let dyadic = try Rational(numerator, BigInt(1).shiftedLeft(Int(generator.next() % 1200)))
-                XCTAssertEqual(dyadic.rounded(to: Double.self).bitPattern, Fraction(dyadic).rounded(to: Double.self).bitPattern, "\(dyadic)")
-                XCTAssertEqual(dyadic.rounded(to: Float.self).bitPattern, Fraction(dyadic).rounded(to: Float.self).bitPattern, "\(dyadic)")
+                XCTAssertEqual(
+                    dyadic.rounded(to: Double.self).bitPattern, Fraction(dyadic).rounded(to: Double.self).bitPattern,
+                    "\(dyadic)")
+                XCTAssertEqual(
+                    dyadic.rounded(to: Float.self).bitPattern, Fraction(dyadic).rounded(to: Float.self).bitPattern,
+                    "\(dyadic)")
             }
         }
         // Ties to even at the division's and the conversion's precision.
@@ -37,7 +47,9 @@ final class FastRoundingTests: XCTestCase {
         var generator = SplitMix64(seed: 32)
         for bits in [4, 16, 40, 80] {
             for _ in 0..<1500 {
-                let a = generator.rational(bits: min(bits, 60)) * (try Rational(BigInt(1), BigInt(1).shiftedLeft(Int(generator.next() % 90))))
+                let a =
+                    generator.rational(bits: min(bits, 60))
+                    * (try Rational(BigInt(1), BigInt(1).shiftedLeft(Int(generator.next() % 90))))
                 let c = generator.rational(bits: min(bits, 60))
                 let n = generator.rational(bits: bits, allowNegative: false) + 1
                 let value = Surd(a) + Surd(c) * (try Surd.squareRoot(of: n))
@@ -67,7 +79,9 @@ final class FastRoundingTests: XCTestCase {
         }
         // Huge and tiny magnitudes fall back to the general path and still round correctly.
         for shift in [-1100, -1070, -150, 900, 1030] {
-            let scale = shift >= 0 ? Rational(BigInt(1).shiftedLeft(shift)) : try Rational(BigInt(1), BigInt(1).shiftedLeft(-shift))
+            let scale =
+                shift >= 0
+                ? Rational(BigInt(1).shiftedLeft(shift)) : try Rational(BigInt(1), BigInt(1).shiftedLeft(-shift))
             let value = Surd(scale) * (Surd(3) + two)
             XCTAssertEqual(value.rounded(to: Double.self).bitPattern, reference(value).bitPattern, "2^\(shift)")
             XCTAssertEqual(value.rounded(to: Float.self).bitPattern, referenceFloat(value).bitPattern, "2^\(shift)")

@@ -8,7 +8,8 @@ import XCTest
 final class MemoryTests: XCTestCase {
     private func residentBytes() -> Int {
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
-              let pages = Int(text.split(separator: " ")[1]) else { return 0 }
+            let pages = Int(text.split(separator: " ")[1])
+        else { return 0 }
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 
@@ -21,7 +22,10 @@ final class MemoryTests: XCTestCase {
             // Bounded sizes: a leak, not growth of the numbers, must be what shows.
             accumulator = (accumulator + value) * third - Rational(index % 5)
             if index % 8 == 0 { accumulator = Rational(index % 11) }
-            if index % 16 == 0 { root = (root * root + Surd(value)) / (root + Surd(1)) ; _ = root.rounded(to: Double.self) }
+            if index % 16 == 0 {
+                root = (root * root + Surd(value)) / (root + Surd(1))
+                _ = root.rounded(to: Double.self)
+            }
             if index % 64 == 0 { root = try! Surd.squareRoot(of: Rational(2)) }
         }
         XCTAssertFalse(accumulator.description.isEmpty)
@@ -55,5 +59,9 @@ final class MemoryTests: XCTestCase {
 private final class Results: @unchecked Sendable {
     private let lock = NSLock()
     private(set) var values: [Double] = []
-    func record(_ value: Double) { lock.lock(); values.append(value); lock.unlock() }
+    func record(_ value: Double) {
+        lock.lock()
+        values.append(value)
+        lock.unlock()
+    }
 }

@@ -40,11 +40,13 @@ final class RationalRoundingTests: XCTestCase {
         var generator = SplitMix64(seed: 0x5EED_0002)
         for index in 0..<3_000 {
             // Normal and subnormal neighbours alike.
-            let low = index % 3 == 0
+            let low =
+                index % 3 == 0
                 ? Double(bitPattern: generator.next() % 0x000F_FFFF_FFFF_FFFF)
                 : generator.finiteDouble().magnitude.nextDown
             guard low.isFinite, low.nextUp.isFinite else { continue }
-            let midpoint = (try Rational(exactly: low) + Rational(exactly: low.nextUp)) * (try Rational(1).divided(by: 2))
+            let midpoint =
+                (try Rational(exactly: low) + Rational(exactly: low.nextUp)) * (try Rational(1).divided(by: 2))
             let exactText = midpoint.decimalString(significantDigits: 800)
             XCTAssertEqual(try Rational(parsing: exactText), midpoint, "decimal text of the midpoint must be exact")
             for text in [exactText, nudged(exactText, up: false), nudged(exactText, up: true)] {
@@ -89,7 +91,8 @@ final class RationalRoundingTests: XCTestCase {
         for _ in 0..<50_000 {
             let value = Float(bitPattern: UInt32(truncatingIfNeeded: generator.next()))
             guard value.isFinite else { continue }
-            XCTAssertEqual(try Rational(exactly: value).rounded(to: Float.self).bitPattern, value.bitPattern, "\(value)")
+            XCTAssertEqual(
+                try Rational(exactly: value).rounded(to: Float.self).bitPattern, value.bitPattern, "\(value)")
         }
         for value in [0.0, -0.0, .leastNonzeroMagnitude, .leastNormalMagnitude, .greatestFiniteMagnitude, -1.5] {
             XCTAssertEqual(try Rational(exactly: value).rounded(to: Double.self), value)

@@ -28,7 +28,8 @@ final class SurdTests: XCTestCase {
     }
 
     func testMultipleRadicandsFormAField() {
-        let x = surd("1/2+sqrt(2)-3*sqrt(3)"), y = surd("sqrt(2)+sqrt(3)+sqrt(5)")
+        let x = surd("1/2+sqrt(2)-3*sqrt(3)")
+        let y = surd("sqrt(2)+sqrt(3)+sqrt(5)")
         XCTAssertEqual((x * y) / y, x)
         XCTAssertEqual(surd("1") / surd("sqrt(2)+sqrt(3)"), surd("sqrt(3)-sqrt(2)"))
         XCTAssertThrowsError(try y.quadraticComponents()) { error in
@@ -43,7 +44,8 @@ final class SurdTests: XCTestCase {
             let radicand = generator.rational(bits: 12, allowNegative: false) + Rational(1)
             let x = try! Surd(generator.rational(), generator.rational(), sqrtOf: radicand)
             let y = try! Surd(generator.rational(), generator.rational(), sqrtOf: radicand)
-            let z = try! Surd(generator.rational(), generator.rational(), sqrtOf: generator.rational(bits: 8, allowNegative: false))
+            let z = try! Surd(
+                generator.rational(), generator.rational(), sqrtOf: generator.rational(bits: 8, allowNegative: false))
             if !y.isZero { XCTAssertEqual((x * y) / y, x) }
             XCTAssertEqual(x * (y + z), x * y + x * z)
             XCTAssertEqual((x + y) - y, x)
@@ -59,8 +61,11 @@ final class SurdTests: XCTestCase {
         var generator = SplitMix64(seed: 0x5EED_0021)
         for index in 0..<3_000 {
             let scale = Rational(1).timesPowerOfTwo(Int(generator.next() % 200) - 100)
-            let value = try! Surd(generator.rational(bits: 40), generator.rational(bits: 40), sqrtOf: generator.rational(bits: 30, allowNegative: false))
-                .scaled(by: scale)
+            let value = try! Surd(
+                generator.rational(bits: 40), generator.rational(bits: 40),
+                sqrtOf: generator.rational(bits: 30, allowNegative: false)
+            )
+            .scaled(by: scale)
             if index % 2 == 0 {
                 checkNearest(value, Double.self)
             } else {
@@ -84,7 +89,8 @@ final class SurdTests: XCTestCase {
             XCTAssertLessThanOrEqual(distance, other, "\(value): \(rounded) vs \(neighbour)")
         }
         // And within half an ulp of the rounded value.
-        let halfUlp = Surd(try! Rational(exactly: Double(unitInLastPlace(of: rounded)))).scaled(by: Rational(1) / Rational(2))
+        let halfUlp = Surd(try! Rational(exactly: Double(unitInLastPlace(of: rounded)))).scaled(
+            by: Rational(1) / Rational(2))
         XCTAssertLessThanOrEqual(distance, halfUlp, "\(value)")
     }
 

@@ -1,6 +1,6 @@
+import Kernels
 // Runs a kernel (forward, backward from x and from x̂) and measures it against the oracle.
 import XCTest
-import Kernels
 
 enum NormOp {
     case bn(NormShape)
@@ -9,24 +9,24 @@ enum NormOp {
 
     var count: Int {
         switch self {
-        case let .bn(s): return s.count
-        case let .ln(r, d): return r * d
-        case let .gn(n, c, h, w, _): return n * c * h * w
+        case .bn(let s): return s.count
+        case .ln(let r, let d): return r * d
+        case .gn(let n, let c, let h, let w, _): return n * c * h * w
         }
     }
     var params: Int {
         switch self {
-        case let .bn(s): return s.channels
-        case let .ln(_, d): return d
-        case let .gn(_, c, _, _, _): return c
+        case .bn(let s): return s.channels
+        case .ln(_, let d): return d
+        case .gn(_, let c, _, _, _): return c
         }
     }
     var layout: (groups: [[Int]], gammaIndex: [Int]) {
         switch self {
-        case let .bn(.nc(n, c)): return bnGroupsNC(n: n, c: c)
-        case let .bn(.nchw(n, c, h, w)): return bnGroupsNCHW(n: n, c: c, h: h, w: w)
-        case let .ln(r, d): return lnGroups(rows: r, d: d)
-        case let .gn(n, c, h, w, g): return gnGroups(n: n, c: c, h: h, w: w, g: g)
+        case .bn(.nc(let n, let c)): return bnGroupsNC(n: n, c: c)
+        case .bn(.nchw(let n, let c, let h, let w)): return bnGroupsNCHW(n: n, c: c, h: h, w: w)
+        case .ln(let r, let d): return lnGroups(rows: r, d: d)
+        case .gn(let n, let c, let h, let w, let g): return gnGroups(n: n, c: c, h: h, w: w, g: g)
         }
     }
 }
@@ -36,10 +36,19 @@ struct KernelRun<T: KernelScalar>: Equatable {
     var dx: [T], dxFromXhat: [T], dgamma: [T], dbeta: [T]
 }
 
-func runKernel<T: KernelScalar>(_ op: NormOp, x: [T], gamma: [T], beta: [T], eps: T, dy: [T], threads: Int) throws -> KernelRun<T> {
-    let n = x.count, p = gamma.count
-    var y = [T](repeating: 0, count: n), xh = y, dx = y, dx2 = y
-    var dg = [T](repeating: 0, count: p), db = dg, dg2 = dg, db2 = dg
+func runKernel<T: KernelScalar>(_ op: NormOp, x: [T], gamma: [T], beta: [T], eps: T, dy: [T], threads: Int) throws
+    -> KernelRun<T>
+{
+    let n = x.count
+    let p = gamma.count
+    var y = [T](repeating: 0, count: n)
+    var xh = y
+    var dx = y
+    var dx2 = y
+    var dg = [T](repeating: 0, count: p)
+    var db = dg
+    var dg2 = dg
+    var db2 = dg
     var saved = SavedStatistics<T>(count: 0)
     try x.withUnsafeBufferPointer { xb in
         try gamma.withUnsafeBufferPointer { gb in
@@ -47,15 +56,18 @@ func runKernel<T: KernelScalar>(_ op: NormOp, x: [T], gamma: [T], beta: [T], eps
                 try y.withUnsafeMutableBufferPointer { yb in
                     try xh.withUnsafeMutableBufferPointer { hb in
                         switch op {
-                        case let .bn(s):
-                            saved = try BatchNorm.forwardTraining(x: xb, shape: s, gamma: gb, beta: bb, epsilon: eps,
-                                                                  y: yb, xhat: hb, threads: threads)
-                        case let .ln(r, d):
-                            saved = try LayerNorm.forward(x: xb, rows: r, features: d, gamma: gb, beta: bb, epsilon: eps,
-                                                          y: yb, xhat: hb, threads: threads)
-                        case let .gn(nn, c, h, w, g):
-                            saved = try GroupNorm.forward(x: xb, n: nn, c: c, h: h, w: w, groups: g, gamma: gb, beta: bb,
-                                                          epsilon: eps, y: yb, xhat: hb, threads: threads)
+                        case .bn(let s):
+                            saved = try BatchNorm.forwardTraining(
+                                x: xb, shape: s, gamma: gb, beta: bb, epsilon: eps,
+                                y: yb, xhat: hb, threads: threads)
+                        case .ln(let r, let d):
+                            saved = try LayerNorm.forward(
+                                x: xb, rows: r, features: d, gamma: gb, beta: bb, epsilon: eps,
+                                y: yb, xhat: hb, threads: threads)
+                        case .gn(let nn, let c, let h, let w, let g):
+                            saved = try GroupNorm.forward(
+                                x: xb, n: nn, c: c, h: h, w: w, groups: g, gamma: gb, beta: bb,
+                                epsilon: eps, y: yb, xhat: hb, threads: threads)
                         }
                     }
                 }
@@ -69,15 +81,18 @@ func runKernel<T: KernelScalar>(_ op: NormOp, x: [T], gamma: [T], beta: [T], eps
                     try dgo.withUnsafeMutableBufferPointer { dgb in
                         try dbo.withUnsafeMutableBufferPointer { dbb in
                             switch op {
-                            case let .bn(s):
-                                try BatchNorm.backward(dy: dyb, source: src, shape: s, gamma: gb, dx: dxb, dgamma: dgb,
-                                                       dbeta: dbb, threads: threads)
-                            case let .ln(r, d):
-                                try LayerNorm.backward(dy: dyb, source: src, rows: r, features: d, gamma: gb, dx: dxb,
-                                                       dgamma: dgb, dbeta: dbb, threads: threads)
-                            case let .gn(nn, c, h, w, g):
-                                try GroupNorm.backward(dy: dyb, source: src, n: nn, c: c, h: h, w: w, groups: g, gamma: gb,
-                                                       dx: dxb, dgamma: dgb, dbeta: dbb, threads: threads)
+                            case .bn(let s):
+                                try BatchNorm.backward(
+                                    dy: dyb, source: src, shape: s, gamma: gb, dx: dxb, dgamma: dgb,
+                                    dbeta: dbb, threads: threads)
+                            case .ln(let r, let d):
+                                try LayerNorm.backward(
+                                    dy: dyb, source: src, rows: r, features: d, gamma: gb, dx: dxb,
+                                    dgamma: dgb, dbeta: dbb, threads: threads)
+                            case .gn(let nn, let c, let h, let w, let g):
+                                try GroupNorm.backward(
+                                    dy: dyb, source: src, n: nn, c: c, h: h, w: w, groups: g, gamma: gb,
+                                    dx: dxb, dgamma: dgb, dbeta: dbb, threads: threads)
                             }
                         }
                     }
@@ -98,19 +113,33 @@ struct ErrorReport: CustomStringConvertible {
     /// max over entries of |dγ − dγ*| / (u·Σ|dy·x̂|) (same for dβ with Σ|dy|)
     var dgamma = 0.0, dbeta = 0.0
     var description: String {
-        String(format: "xhat %.2f ulp, y %.2f ulp, mean %.2f ulp (pair %.2g), var %.2f ulp, invstd %.2f ulp, dx %.2f (from x̂ %.2f) ×u·log2 m, dγ %.2f u, dβ %.2f u",
-               xhat, y, mean, meanPair, variance, invstd, dx, dxFromXhat, dgamma, dbeta)
+        String(
+            format:
+                "xhat %.2f ulp, y %.2f ulp, mean %.2f ulp (pair %.2g), var %.2f ulp, invstd %.2f ulp, dx %.2f (from x̂ %.2f) ×u·log2 m, dγ %.2f u, dβ %.2f u",
+            xhat, y, mean, meanPair, variance, invstd, dx, dxFromXhat, dgamma, dbeta)
     }
     mutating func merge(_ o: ErrorReport) {
-        xhat = max(xhat, o.xhat); y = max(y, o.y); mean = max(mean, o.mean); meanPair = max(meanPair, o.meanPair)
-        variance = max(variance, o.variance); invstd = max(invstd, o.invstd); dx = max(dx, o.dx)
-        dxFromXhat = max(dxFromXhat, o.dxFromXhat); dgamma = max(dgamma, o.dgamma); dbeta = max(dbeta, o.dbeta)
+        xhat = max(xhat, o.xhat)
+        y = max(y, o.y)
+        mean = max(mean, o.mean)
+        meanPair = max(meanPair, o.meanPair)
+        variance = max(variance, o.variance)
+        invstd = max(invstd, o.invstd)
+        dx = max(dx, o.dx)
+        dxFromXhat = max(dxFromXhat, o.dxFromXhat)
+        dgamma = max(dgamma, o.dgamma)
+        dbeta = max(dbeta, o.dbeta)
     }
 }
 
-func measureAgainstOracle<T: KernelScalar>(_ op: NormOp, x: [T], gamma: [T], beta: [T], eps: T, dy: [T], run k: KernelRun<T>) -> ErrorReport {
+func measureAgainstOracle<T: KernelScalar>(
+    _ op: NormOp, x: [T], gamma: [T], beta: [T], eps: T, dy: [T], run k: KernelRun<T>
+) -> ErrorReport {
     let (groups, gi) = op.layout
-    let xd = x.map { Double($0) }, gd = gamma.map { Double($0) }, bd = beta.map { Double($0) }, dyd = dy.map { Double($0) }
+    let xd = x.map { Double($0) }
+    let gd = gamma.map { Double($0) }
+    let bd = beta.map { Double($0) }
+    let dyd = dy.map { Double($0) }
     let o = oracleForward(x: xd, groups: groups, gammaIndex: gi, gamma: gd, beta: bd, eps: Double(eps))
     let b = oracleBackward(dy: dyd, groups: groups, gammaIndex: gi, gamma: gd, xhat: o.xhat, invstd: o.invstd)
     let u = unitRoundoff(T.self)
@@ -124,14 +153,20 @@ func measureAgainstOracle<T: KernelScalar>(_ op: NormOp, x: [T], gamma: [T], bet
         r.mean = max(r.mean, ulpError(k.saved.mean[g], o.mean[g], as: T.self))
         let pair = (DD(Double(k.saved.mean[g])) + DD(Double(k.saved.meanLow[g])) - o.mean[g]).magnitude.value
         let mr = T(o.mean[g].value)
-        r.meanPair = max(r.meanPair, pair == 0 ? 0 : pair / Double(mr == 0 ? T.leastNonzeroMagnitude : mr.magnitude.ulp))
+        r.meanPair = max(
+            r.meanPair, pair == 0 ? 0 : pair / Double(mr == 0 ? T.leastNonzeroMagnitude : mr.magnitude.ulp))
         r.variance = max(r.variance, ulpError(k.saved.variance[g], o.variance[g], as: T.self))
         r.invstd = max(r.invstd, ulpError(k.saved.invstd[g], o.invstd[g], as: T.self))
-        var e1 = 0.0, e2 = 0.0, ref = 0.0
+        var e1 = 0.0
+        var e2 = 0.0
+        var ref = 0.0
         for i in idx {
-            let a = (DD(Double(k.dx[i])) - b.dx[i]).value, c = (DD(Double(k.dxFromXhat[i])) - b.dx[i]).value
-            e1 += a * a; e2 += c * c
-            let gdy = gd[gi[i]] * dyd[i]; ref += gdy * gdy
+            let a = (DD(Double(k.dx[i])) - b.dx[i]).value
+            let c = (DD(Double(k.dxFromXhat[i])) - b.dx[i]).value
+            e1 += a * a
+            e2 += c * c
+            let gdy = gd[gi[i]] * dyd[i]
+            ref += gdy * gdy
         }
         let denom = u * max(1, log2(Double(idx.count))) * ref.squareRoot() * o.invstd[g].value
         if denom > 0 {
@@ -141,8 +176,12 @@ func measureAgainstOracle<T: KernelScalar>(_ op: NormOp, x: [T], gamma: [T], bet
             r.dx = .infinity
         }
     }
-    var absG = [Double](repeating: 0, count: gamma.count), absB = absG
-    for i in 0..<x.count { absG[gi[i]] += abs(dyd[i] * o.xhat[i].value); absB[gi[i]] += abs(dyd[i]) }
+    var absG = [Double](repeating: 0, count: gamma.count)
+    var absB = absG
+    for i in 0..<x.count {
+        absG[gi[i]] += abs(dyd[i] * o.xhat[i].value)
+        absB[gi[i]] += abs(dyd[i])
+    }
     for j in 0..<gamma.count {
         let eg = (DD(Double(k.dgamma[j])) - b.dgamma[j]).magnitude.value
         let eb = (DD(Double(k.dbeta[j])) - b.dbeta[j]).magnitude.value
@@ -167,7 +206,9 @@ func assertBounds(_ r: ErrorReport, _ label: String, file: StaticString = #fileP
 }
 
 /// Random parameters and upstream gradient for a case.
-func makeCase<T: KernelScalar>(_ op: NormOp, seed: UInt64, x gen: (inout TestRNG, Int) -> Double) -> (x: [T], gamma: [T], beta: [T], dy: [T]) {
+func makeCase<T: KernelScalar>(_ op: NormOp, seed: UInt64, x gen: (inout TestRNG, Int) -> Double) -> (
+    x: [T], gamma: [T], beta: [T], dy: [T]
+) {
     var rng = TestRNG(state: seed)
     let x = (0..<op.count).map { T(gen(&rng, $0)) }
     let gamma = (0..<op.params).map { _ in T(0.5 + rng.uniform() * 1.5) * (rng.uniform() < 0.2 ? -1 : 1) }

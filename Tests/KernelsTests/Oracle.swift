@@ -8,7 +8,10 @@ import Foundation
 struct DD: CustomStringConvertible {
     var hi: Double
     var lo: Double
-    init(_ hi: Double, _ lo: Double = 0) { self.hi = hi; self.lo = lo }
+    init(_ hi: Double, _ lo: Double = 0) {
+        self.hi = hi
+        self.lo = lo
+    }
     var description: String { "\(hi)+\(lo)" }
     var value: Double { hi + lo }
 
@@ -18,13 +21,14 @@ struct DD: CustomStringConvertible {
         return DD(s, (a - (s - bb)) + (b - bb))
     }
     static func split(_ a: Double) -> (Double, Double) {
-        let c = 134_217_729.0 * a   // 2^27 + 1
+        let c = 134_217_729.0 * a // 2^27 + 1
         let h = c - (c - a)
         return (h, a - h)
     }
     static func twoProd(_ a: Double, _ b: Double) -> DD {
         let p = a * b
-        let (ah, al) = split(a), (bh, bl) = split(b)
+        let (ah, al) = split(a)
+        let (bh, bl) = split(b)
         let e = ((ah * bh - p) + ah * bl + al * bh) + al * bl
         return DD(p, e)
     }
@@ -33,7 +37,8 @@ struct DD: CustomStringConvertible {
         return DD(s, l - (s - h))
     }
     static func + (a: DD, b: DD) -> DD {
-        let s = twoSum(a.hi, b.hi), t = twoSum(a.lo, b.lo)
+        let s = twoSum(a.hi, b.hi)
+        let t = twoSum(a.lo, b.lo)
         let u = normalize(s.hi, s.lo + t.hi)
         return normalize(u.hi, u.lo + t.lo)
     }
@@ -72,19 +77,27 @@ struct OracleForward {
 
 /// Two-pass reference over arbitrary groups of element indices; `gammaIndex[i]` is
 /// the γ/β entry that applies to element i.
-func oracleForward(x: [Double], groups: [[Int]], gammaIndex: [Int], gamma: [Double], beta: [Double], eps: Double) -> OracleForward {
-    var out = OracleForward(mean: [], variance: [], invstd: [], xhat: Array(repeating: DD(0), count: x.count),
-                            y: Array(repeating: DD(0), count: x.count))
+func oracleForward(x: [Double], groups: [[Int]], gammaIndex: [Int], gamma: [Double], beta: [Double], eps: Double)
+    -> OracleForward
+{
+    var out = OracleForward(
+        mean: [], variance: [], invstd: [], xhat: Array(repeating: DD(0), count: x.count),
+        y: Array(repeating: DD(0), count: x.count))
     for idx in groups {
         var s = DD(0)
         for i in idx { s = s + DD(x[i]) }
         let m = DD(Double(idx.count))
         let mu = s / m
         var q = DD(0)
-        for i in idx { let d = DD(x[i]) - mu; q = q + d * d }
+        for i in idx {
+            let d = DD(x[i]) - mu
+            q = q + d * d
+        }
         let v = q / m
         let inv = DD(1) / (v + DD(eps)).sqrt()
-        out.mean.append(mu); out.variance.append(v); out.invstd.append(inv)
+        out.mean.append(mu)
+        out.variance.append(v)
+        out.invstd.append(inv)
         for i in idx {
             let xh = (DD(x[i]) - mu) * inv
             out.xhat[i] = xh
@@ -96,15 +109,20 @@ func oracleForward(x: [Double], groups: [[Int]], gammaIndex: [Int], gamma: [Doub
 
 /// dx = invstd/M·(M·g − Σg − x̂·Σ(g·x̂)) with g = γ·dy per group; dγ_k = Σ dy·x̂ and
 /// dβ_k = Σ dy over the elements using entry k.
-func oracleBackward(dy: [Double], groups: [[Int]], gammaIndex: [Int], gamma: [Double],
-                    xhat: [DD], invstd: [DD]) -> (dx: [DD], dgamma: [DD], dbeta: [DD]) {
+func oracleBackward(
+    dy: [Double], groups: [[Int]], gammaIndex: [Int], gamma: [Double],
+    xhat: [DD], invstd: [DD]
+) -> (dx: [DD], dgamma: [DD], dbeta: [DD]) {
     var dx = Array(repeating: DD(0), count: dy.count)
-    var dg = Array(repeating: DD(0), count: gamma.count), db = dg
+    var dg = Array(repeating: DD(0), count: gamma.count)
+    var db = dg
     for (gi, idx) in groups.enumerated() {
-        var s1 = DD(0), s2 = DD(0)
+        var s1 = DD(0)
+        var s2 = DD(0)
         for i in idx {
             let g = DD(gamma[gammaIndex[i]]) * DD(dy[i])
-            s1 = s1 + g; s2 = s2 + g * xhat[i]
+            s1 = s1 + g
+            s2 = s2 + g * xhat[i]
         }
         let m = DD(Double(idx.count))
         for i in idx {
@@ -147,7 +165,9 @@ func lnGroups(rows: Int, d: Int) -> (groups: [[Int]], gammaIndex: [Int]) {
 
 func gnGroups(n: Int, c: Int, h: Int, w: Int, g: Int) -> (groups: [[Int]], gammaIndex: [Int]) {
     let len = c / g * h * w
-    return ((0..<(n * g)).map { k in Array((k * len)..<((k + 1) * len)) }, (0..<(n * c * h * w)).map { ($0 / (h * w)) % c })
+    return (
+        (0..<(n * g)).map { k in Array((k * len)..<((k + 1) * len)) }, (0..<(n * c * h * w)).map { ($0 / (h * w)) % c }
+    )
 }
 
 // MARK: - Error measures
@@ -189,7 +209,8 @@ struct TestRNG {
     }
     mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
     mutating func normal() -> Double {
-        let u1 = max(uniform(), 0x1p-60), u2 = uniform()
+        let u1 = max(uniform(), 0x1p-60)
+        let u2 = uniform()
         return (-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * Double.pi * u2)
     }
     mutating func int(_ r: ClosedRange<Int>) -> Int { r.lowerBound + Int(next() % UInt64(r.count)) }

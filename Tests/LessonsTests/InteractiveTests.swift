@@ -1,7 +1,8 @@
 import Foundation
 import XCTest
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Drives `normlab lesson` through a real pseudo-terminal: keys are written to
@@ -28,7 +29,9 @@ final class InteractiveTests: XCTestCase {
         /// Lines for a standard input that is not a terminal (`pipedInput`).
         let pipe = Pipe()
 
-        init(_ arguments: [String], environment: [String: String], columns: UInt16 = 100, pipedInput: Bool = false) throws {
+        init(_ arguments: [String], environment: [String: String], columns: UInt16 = 100, pipedInput: Bool = false)
+            throws
+        {
             var slave: Int32 = -1
             var size = winsize(ws_row: 40, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
             guard openpty(&master, &slave, nil, nil, &size) == 0 else { throw POSIXError(.EIO) }
@@ -44,7 +47,9 @@ final class InteractiveTests: XCTestCase {
 
         /// Reads until `marker` appears after what was read so far, or fails.
         @discardableResult
-        func read(until marker: String, timeout: TimeInterval = 20, file: StaticString = #filePath, line: UInt = #line) -> String {
+        func read(until marker: String, timeout: TimeInterval = 20, file: StaticString = #filePath, line: UInt = #line)
+            -> String
+        {
             let start = screen.endIndex
             let deadline = Date().addingTimeInterval(timeout)
             var buffer = [UInt8](repeating: 0, count: 4096)
@@ -57,7 +62,9 @@ final class InteractiveTests: XCTestCase {
                 screen += String(decoding: buffer[0..<count], as: UTF8.self)
             }
             let text = String(screen[start...])
-            if !text.contains(marker) { XCTFail("timed out waiting for \"\(marker)\"; screen so far:\n\(text)", file: file, line: line) }
+            if !text.contains(marker) {
+                XCTFail("timed out waiting for \"\(marker)\"; screen so far:\n\(text)", file: file, line: line)
+            }
             return text
         }
 
@@ -105,7 +112,8 @@ final class InteractiveTests: XCTestCase {
     var stateHome = ""
 
     override func setUp() {
-        stateHome = FileManager.default.temporaryDirectory.appendingPathComponent("normlab-state-\(UUID().uuidString)").path
+        stateHome =
+            FileManager.default.temporaryDirectory.appendingPathComponent("normlab-state-\(UUID().uuidString)").path
     }
 
     override func tearDown() {
@@ -117,7 +125,8 @@ final class InteractiveTests: XCTestCase {
     }
 
     func testNextBackHintWrongThenRightAnswerQuitAndResume() throws {
-        let terminal = try Terminal(["lesson", "dropout-inverted", "--lessons-dir", lessonsDirectory], environment: environment)
+        let terminal = try Terminal(
+            ["lesson", "dropout-inverted", "--lessons-dir", lessonsDirectory], environment: environment)
         let first = terminal.read(until: "> ")
         XCTAssertTrue(first.contains("Step 1/"), first)
         XCTAssertTrue(first.contains("keys: n/→/space/enter next, b/← back, h hint, a answer, q quit"), first)
@@ -143,9 +152,9 @@ final class InteractiveTests: XCTestCase {
         XCTAssertTrue(terminal.read(until: "> ").contains("Hint:"))
         terminal.press("\r")
         XCTAssertTrue(terminal.read(until: "> ").contains("Step 3/"))
-        terminal.press("\u{1B}[D")  // ←
+        terminal.press("\u{1B}[D") // ←
         XCTAssertTrue(terminal.read(until: "> ").contains("Step 2/"))
-        terminal.press("\u{1B}[C")  // →
+        terminal.press("\u{1B}[C") // →
         XCTAssertTrue(terminal.read(until: "> ").contains("Step 3/"))
         terminal.press("b")
         XCTAssertTrue(terminal.read(until: "> ").contains("Step 2/"))
@@ -154,7 +163,9 @@ final class InteractiveTests: XCTestCase {
         terminal.press("q")
         terminal.read(until: "Resume with: normlab lesson dropout-inverted")
         XCTAssertEqual(terminal.finish(), 0)
-        XCTAssertEqual(terminal.modesAtExit & tcflag_t(ICANON | ECHO), tcflag_t(ICANON | ECHO), "terminal settings restored on quit")
+        XCTAssertEqual(
+            terminal.modesAtExit & tcflag_t(ICANON | ECHO), tcflag_t(ICANON | ECHO),
+            "terminal settings restored on quit")
 
         let progress = try String(contentsOfFile: stateHome + "/normlab/progress.json", encoding: .utf8)
         XCTAssertTrue(progress.contains("\"dropout-inverted\""), progress)
@@ -162,7 +173,8 @@ final class InteractiveTests: XCTestCase {
         XCTAssertTrue(progress.contains("\"1.1\""), progress)
 
         // Resumes where the student left off; the list shows the progress.
-        let again = try Terminal(["lesson", "dropout-inverted", "--lessons-dir", lessonsDirectory], environment: environment)
+        let again = try Terminal(
+            ["lesson", "dropout-inverted", "--lessons-dir", lessonsDirectory], environment: environment)
         XCTAssertTrue(again.read(until: "> ").contains("Resuming at step 2"))
         again.press(" ")
         XCTAssertTrue(again.read(until: "> ").contains("Step 3/"))
@@ -170,7 +182,8 @@ final class InteractiveTests: XCTestCase {
         again.read(until: "Resume with")
         XCTAssertEqual(again.finish(), 0)
 
-        let list = try Terminal(["--lessons-dir", lessonsDirectory], environment: environment.merging(["NO_COLOR": "1"]) { $1 })
+        let list = try Terminal(
+            ["--lessons-dir", lessonsDirectory], environment: environment.merging(["NO_COLOR": "1"]) { $1 })
         let listing = list.read(until: "Next: normlab lesson dropout-inverted")
         XCTAssertTrue(listing.contains("step 3/"), listing)
         XCTAssertFalse(listing.contains("\u{1B}["), "NO_COLOR must turn colours off")
@@ -180,7 +193,9 @@ final class InteractiveTests: XCTestCase {
     /// Keys piped into standard input (not a terminal) are read as lines,
     /// with the pages still shown on the terminal.
     func testPipedLinesStillDriveTheLesson() throws {
-        let terminal = try Terminal(["lesson", "dropout-inverted", "--lessons-dir", lessonsDirectory], environment: environment, pipedInput: true)
+        let terminal = try Terminal(
+            ["lesson", "dropout-inverted", "--lessons-dir", lessonsDirectory], environment: environment,
+            pipedInput: true)
         XCTAssertTrue(terminal.read(until: "> ").contains("keys (then Enter): n or empty next"))
         terminal.pipeLine("a")
         XCTAssertTrue(terminal.read(until: "answer> ").contains("How many"))
@@ -201,17 +216,20 @@ final class InteractiveTests: XCTestCase {
     /// SIGINT and SIGTERM while keys are raw put the terminal back as it was.
     func testSignalsRestoreTheTerminal() throws {
         for signalNumber in [SIGINT, SIGTERM] {
-            let terminal = try Terminal(["lesson", "dropout-inverted", "--lessons-dir", lessonsDirectory], environment: environment)
+            let terminal = try Terminal(
+                ["lesson", "dropout-inverted", "--lessons-dir", lessonsDirectory], environment: environment)
             terminal.read(until: "> ")
             XCTAssertEqual(terminal.localModes & tcflag_t(ICANON | ECHO), 0)
             kill(terminal.process.processIdentifier, signalNumber)
             XCTAssertEqual(terminal.finish(), 128 + signalNumber)
-            XCTAssertEqual(terminal.modesAtExit & tcflag_t(ICANON | ECHO), tcflag_t(ICANON | ECHO), "signal \(signalNumber)")
+            XCTAssertEqual(
+                terminal.modesAtExit & tcflag_t(ICANON | ECHO), tcflag_t(ICANON | ECHO), "signal \(signalNumber)")
         }
     }
 
     func testUnknownIdExitsTwoWithSuggestion() throws {
-        let terminal = try Terminal(["lesson", "dropout-inverte", "--lessons-dir", lessonsDirectory], environment: environment)
+        let terminal = try Terminal(
+            ["lesson", "dropout-inverte", "--lessons-dir", lessonsDirectory], environment: environment)
         terminal.read(until: "did you mean \"dropout-inverted\"?")
         XCTAssertEqual(terminal.finish(), 2)
     }

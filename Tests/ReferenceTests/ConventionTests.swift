@@ -1,7 +1,8 @@
 import Exact
-@testable import Reference
 import TestSupport
 import XCTest
+
+@testable import Reference
 
 /// Each convention against a small example worked by hand (the expected
 /// numbers below were derived on paper from the formulas in
@@ -15,21 +16,32 @@ final class ConventionTests: XCTestCase {
     /// The examples are worked by hand with each convention's nominal momentum
     /// and ε (0.1, 1e-5, …) as exact decimals, so they are given explicitly: a
     /// case's defaults are the nearest doubles to those values.
-    func run(_ convention: String, params: [(String, String)] = [], batches: [Rational] = [1, 3, 2, 6], shape: [Int] = [2, 2, 1],
-             extra: [(String, Tensor<Rational>)] = []) throws -> Trace<Surd> {
+    func run(
+        _ convention: String, params: [(String, String)] = [], batches: [Rational] = [1, 3, 2, 6],
+        shape: [Int] = [2, 2, 1],
+        extra: [(String, Tensor<Rational>)] = []
+    ) throws -> Trace<Surd> {
         let preset = try BatchNormConvention.named(convention)
         var params = params
-        if !params.contains(where: { $0.0 == "momentum" }) { params.append(("momentum", preset.defaultMomentum.description)) }
+        if !params.contains(where: { $0.0 == "momentum" }) {
+            params.append(("momentum", preset.defaultMomentum.description))
+        }
         if !params.contains(where: { $0.0 == "eps" }) { params.append(("eps", preset.defaultEps.description)) }
-        return try RunningStatsOperation.run(makeCase("running-stats", convention: convention, params: params,
-                                               inputs: [("batches", Tensor(shape: shape, values: batches))] + extra), as: Surd.self)
+        return try RunningStatsOperation.run(
+            makeCase(
+                "running-stats", convention: convention, params: params,
+                inputs: [("batches", Tensor(shape: shape, values: batches))] + extra), as: Surd.self)
     }
 
-    func assertRunning(_ convention: String, mean: String, variance: String, params: [(String, String)] = [],
-                       file: StaticString = #filePath, line: UInt = #line) throws {
+    func assertRunning(
+        _ convention: String, mean: String, variance: String, params: [(String, String)] = [],
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         let trace = try run(convention, params: params)
-        XCTAssertEqual(trace["running_mean"]!.values, [surd(mean)], "\(convention) running mean", file: file, line: line)
-        XCTAssertEqual(trace["running_var"]!.values, [surd(variance)], "\(convention) running var", file: file, line: line)
+        XCTAssertEqual(
+            trace["running_mean"]!.values, [surd(mean)], "\(convention) running mean", file: file, line: line)
+        XCTAssertEqual(
+            trace["running_var"]!.values, [surd(variance)], "\(convention) running var", file: file, line: line)
     }
 
     func testPyTorch() throws {
@@ -118,15 +130,20 @@ final class ConventionTests: XCTestCase {
     func testPyTorchSingleStepInBatchNormAndEvalOutput() throws {
         // One batchnorm training step on batch 1 gives the pytorch numbers of the
         // first batch: RM = 0.2, RV = 1.1.
-        let trace = try BatchNormOperation.run(makeCase("batchnorm", params: [("momentum", "1/10")],
-                                                        inputs: [("x", Tensor(shape: [2, 1], values: [1, 3]))]), as: Surd.self)
+        let trace = try BatchNormOperation.run(
+            makeCase(
+                "batchnorm", params: [("momentum", "1/10")],
+                inputs: [("x", Tensor(shape: [2, 1], values: [1, 3]))]), as: Surd.self)
         XCTAssertEqual(trace.step("running_mean", role: .output)!.tensor.values, [surd("1/5")])
         XCTAssertEqual(trace.step("running_var", role: .output)!.tensor.values, [surd("11/10")])
         XCTAssertEqual(trace.step("running_var", role: .input)!.tensor.values, [surd("1")])
         // Eval after pytorch with ε = 0: a = 1/√1.79, b = −0.58/√1.79; x = 0.58 → y = 0.
-        let eval = try run("pytorch", params: [("eps", "0")], extra: [("x", Tensor(shape: [2, 1], values: [rational("0.58"), rational("2.37")]))])
+        let eval = try run(
+            "pytorch", params: [("eps", "0")],
+            extra: [("x", Tensor(shape: [2, 1], values: [rational("0.58"), rational("2.37")]))])
         XCTAssertEqual(eval["y"]!.values[0], .zero)
-        XCTAssertEqual(eval["y"]!.values[1], Surd(rational("1.79")) / (try Surd.squareRoot(of: rational("1.79")))) // 1.79/√1.79 = √1.79
+        // 1.79/√1.79 = √1.79
+        XCTAssertEqual(eval["y"]!.values[1], Surd(rational("1.79")) / (try Surd.squareRoot(of: rational("1.79"))))
     }
 
     func testMomentumMeaningAndOverridesAreData() throws {

@@ -1,7 +1,8 @@
 import Exact
-@testable import Reference
 import TestSupport
 import XCTest
+
+@testable import Reference
 
 /// Dropout: forward/backward with masks, exact expectations over all masks
 /// against brute force, the dropout–regression identity, the committee view,
@@ -25,10 +26,13 @@ final class DropoutTests: XCTestCase {
     // MARK: forward and backward
 
     func testInvertedTrainScalesKeptUnits() throws {
-        let input = CaseInput(op: "dropout", params: [("p", "1/4")],
-                              inputs: [("x", Tensor(vector: [r("1"), r("-2"), r("3/5"), r("4")])),
-                                       ("mask", Tensor(vector: [r("1"), r("0"), r("1"), r("1")])),
-                                       ("dy", Tensor(vector: [r("1/2"), r("1"), r("-1"), r("3")]))])
+        let input = CaseInput(
+            op: "dropout", params: [("p", "1/4")],
+            inputs: [
+                ("x", Tensor(vector: [r("1"), r("-2"), r("3/5"), r("4")])),
+                ("mask", Tensor(vector: [r("1"), r("0"), r("1"), r("1")])),
+                ("dy", Tensor(vector: [r("1/2"), r("1"), r("-1"), r("3")])),
+            ])
         let trace = try Dropout.run(input, as: Surd.self)
         XCTAssertEqual(trace["y"]?.values, [Surd(r("4/3")), .zero, Surd(r("4/5")), Surd(r("16/3"))])
         XCTAssertEqual(trace["dx"]?.values, [Surd(r("2/3")), .zero, Surd(r("-4/3")), Surd(r("4"))])
@@ -38,12 +42,19 @@ final class DropoutTests: XCTestCase {
 
     func testPlainEvalScalesByKeepProbabilityAndInvertedEvalIsIdentity() throws {
         let x = Tensor(vector: [r("2"), r("-6")])
-        let plain = try Dropout.run(CaseInput(op: "dropout", params: [("p", "1/3"), ("mode", "eval"), ("variant", "plain")], inputs: [("x", x)]), as: Surd.self)
+        let plain = try Dropout.run(
+            CaseInput(
+                op: "dropout", params: [("p", "1/3"), ("mode", "eval"), ("variant", "plain")], inputs: [("x", x)]),
+            as: Surd.self)
         XCTAssertEqual(plain["y"]?.values, [Surd(r("4/3")), Surd(r("-4"))])
-        let inverted = try Dropout.run(CaseInput(op: "dropout", params: [("p", "1/3"), ("mode", "eval")], inputs: [("x", x)]), as: Surd.self)
+        let inverted = try Dropout.run(
+            CaseInput(op: "dropout", params: [("p", "1/3"), ("mode", "eval")], inputs: [("x", x)]), as: Surd.self)
         XCTAssertEqual(inverted["y"]?.values, [Surd(2), Surd(-6)])
         // Plain dropout allows p = 1: nothing kept, y = 0.
-        let all = try Dropout.run(CaseInput(op: "dropout", params: [("p", "1"), ("variant", "plain")], inputs: [("x", x), ("mask", Tensor(vector: [0, 0]))]), as: Surd.self)
+        let all = try Dropout.run(
+            CaseInput(
+                op: "dropout", params: [("p", "1"), ("variant", "plain")],
+                inputs: [("x", x), ("mask", Tensor(vector: [0, 0]))]), as: Surd.self)
         XCTAssertEqual(all["y"]?.values, [.zero, .zero])
     }
 
@@ -51,11 +62,13 @@ final class DropoutTests: XCTestCase {
         // x: (N, C, H, W) = (2, 2, 1, 3); mask (2, 2).
         let x = tensor([2, 2, 1, 3], (1...12).map { Rational($0) })
         let mask = tensor([2, 2], [1, 0, 0, 1].map { Rational($0) })
-        let trace = try Dropout.run(CaseInput(op: "dropout", params: [("p", "1/2")], inputs: [("x", x), ("mask", mask)]), as: Surd.self)
+        let trace = try Dropout.run(
+            CaseInput(op: "dropout", params: [("p", "1/2")], inputs: [("x", x), ("mask", mask)]), as: Surd.self)
         XCTAssertEqual(trace["y"]?.values, [2, 4, 6, 0, 0, 0, 0, 0, 0, 20, 22, 24].map { Surd($0) })
         XCTAssertEqual(trace.params.first { $0.name == "granularity" }?.value, .word("channel"))
         let fourD = tensor([2, 2, 1, 1], [1, 0, 0, 1].map { Rational($0) })
-        let same = try Dropout.run(CaseInput(op: "dropout", params: [("p", "1/2")], inputs: [("x", x), ("mask", fourD)]), as: Surd.self)
+        let same = try Dropout.run(
+            CaseInput(op: "dropout", params: [("p", "1/2")], inputs: [("x", x), ("mask", fourD)]), as: Surd.self)
         XCTAssertEqual(same["y"]?.values, trace["y"]?.values)
     }
 
@@ -64,9 +77,13 @@ final class DropoutTests: XCTestCase {
         for _ in 0..<50 {
             let count = Int(generator.next() % 6) + 1
             let p = randomP(&generator)
-            let x = randomVector(count, &generator), dy = randomVector(count, &generator)
+            let x = randomVector(count, &generator)
+            let dy = randomVector(count, &generator)
             let mask = Tensor(vector: (0..<count).map { _ in Rational(p.isZero ? 1 : Int(generator.next() & 1)) })
-            let trace = try Dropout.run(CaseInput(op: "dropout", params: [("p", p.description)], inputs: [("x", x), ("mask", mask), ("dy", dy)]), as: Surd.self)
+            let trace = try Dropout.run(
+                CaseInput(
+                    op: "dropout", params: [("p", p.description)], inputs: [("x", x), ("mask", mask), ("dy", dy)]),
+                as: Surd.self)
             for i in 0..<count {
                 XCTAssertEqual(trace["y"]![i], Surd(mask[i] * x[i] / (1 - p)))
                 XCTAssertEqual(trace["dx"]![i], Surd(mask[i] * dy[i] / (1 - p)))
@@ -79,13 +96,17 @@ final class DropoutTests: XCTestCase {
         func message(_ params: [(String, String)], mask: Tensor<Rational>? = Tensor(vector: [1, 0])) -> String {
             var inputs: [(name: String, tensor: Tensor<Rational>)] = [("x", x)]
             if let mask { inputs.append(("mask", mask)) }
-            do { _ = try Dropout.run(CaseInput(op: "dropout", params: params.map { ($0.0, $0.1) }, inputs: inputs), as: Surd.self); return "" }
-            catch { return "\(error)" }
+            do {
+                _ = try Dropout.run(
+                    CaseInput(op: "dropout", params: params.map { ($0.0, $0.1) }, inputs: inputs), as: Surd.self)
+                return ""
+            } catch { return "\(error)" }
         }
         XCTAssertTrue(message([("p", "1")]).contains("p = 1 must lie in [0, 1) for inverted dropout"))
         XCTAssertTrue(message([("p", "-1/10")]).contains("p = -1/10"))
         XCTAssertTrue(message([("p", "3/2"), ("variant", "plain")]).contains("[0, 1] for plain"))
-        XCTAssertTrue(message([("p", "1/2")], mask: Tensor(vector: [1, 2])).contains("mask[1] = 2 must be 0 (drop) or 1 (keep)"))
+        XCTAssertTrue(
+            message([("p", "1/2")], mask: Tensor(vector: [1, 2])).contains("mask[1] = 2 must be 0 (drop) or 1 (keep)"))
         XCTAssertTrue(message([("p", "1/2")], mask: Tensor(vector: [1, 0, 1])).contains("mask has shape [3]"))
         XCTAssertTrue(message([("p", "0")]).contains("p = 0"))
         XCTAssertTrue(message([("p", "1/2")], mask: nil).contains("mask is missing"))
@@ -96,8 +117,12 @@ final class DropoutTests: XCTestCase {
 
     /// All 2^(n·d) masks of an n × d matrix, materialised: the brute force the
     /// grouped enumeration must agree with.
-    func bruteForce(x: Tensor<Rational>, y: Tensor<Rational>, w: Tensor<Rational>, p: Rational) -> (objective: Rational, gram: [Rational]) {
-        let n = x.shape[0], d = x.shape[1], units = n * d
+    func bruteForce(x: Tensor<Rational>, y: Tensor<Rational>, w: Tensor<Rational>, p: Rational) -> (
+        objective: Rational, gram: [Rational]
+    ) {
+        let n = x.shape[0]
+        let d = x.shape[1]
+        let units = n * d
         var objective = Rational(0)
         var gram = Array(repeating: Rational(0), count: d * d)
         for mask in 0..<(1 << units) {
@@ -110,11 +135,13 @@ final class DropoutTests: XCTestCase {
                 for j in 0..<d { prediction += masked[i * d + j] * w[j] }
                 objective += probability * (y[i] - prediction) * (y[i] - prediction)
             }
-            for j in 0..<d { for l in 0..<d {
-                var sum = Rational(0)
-                for i in 0..<n { sum += masked[i * d + j] * masked[i * d + l] }
-                gram[j * d + l] += probability * sum
-            } }
+            for j in 0..<d {
+                for l in 0..<d {
+                    var sum = Rational(0)
+                    for i in 0..<n { sum += masked[i * d + j] * masked[i * d + l] }
+                    gram[j * d + l] += probability * sum
+                }
+            }
         }
         return (objective, gram)
     }
@@ -122,13 +149,18 @@ final class DropoutTests: XCTestCase {
     func testDropoutRegressionIdentityExactOverRandomCasesAndBruteForce() throws {
         var generator = SplitMix64(seed: 2024)
         for trial in 0..<40 {
-            let n = Int(generator.next() % 3) + 1, d = Int(generator.next() % 3) + 1
+            let n = Int(generator.next() % 3) + 1
+            let d = Int(generator.next() % 3) + 1
             let p = randomP(&generator)
-            let x = randomMatrix(n, d, &generator), y = randomVector(n, &generator), w = randomVector(d, &generator)
-            let input = CaseInput(op: "dropout-regression", params: [("p", p.description)], inputs: [("X", x), ("y", y), ("w", w)])
+            let x = randomMatrix(n, d, &generator)
+            let y = randomVector(n, &generator)
+            let w = randomVector(d, &generator)
+            let input = CaseInput(
+                op: "dropout-regression", params: [("p", p.description)], inputs: [("X", x), ("y", y), ("w", w)])
             let trace = try DropoutRegression.run(input, as: Surd.self)
             for step in trace.steps(.check) {
-                XCTAssertTrue(step.tensor.values.allSatisfy(\.isZero), "trial \(trial): \(step.name) = \(step.tensor.values)")
+                XCTAssertTrue(
+                    step.tensor.values.allSatisfy(\.isZero), "trial \(trial): \(step.name) = \(step.tensor.values)")
             }
             let brute = bruteForce(x: x, y: y, w: w, p: p)
             XCTAssertEqual(trace["lhs"]?[0], Surd(brute.objective), "trial \(trial)")
@@ -141,7 +173,9 @@ final class DropoutTests: XCTestCase {
     func testIdentityCheckCanFail() throws {
         // The check is a difference, not a tautology: perturbing the penalty breaks it.
         let x = tensor([2, 2], [1, 2, 3, 4].map { Rational($0) })
-        let input = CaseInput(op: "dropout-regression", params: [("p", "1/3")], inputs: [("X", x), ("y", Tensor(vector: [1, -1])), ("w", Tensor(vector: [2, 1]))])
+        let input = CaseInput(
+            op: "dropout-regression", params: [("p", "1/3")],
+            inputs: [("X", x), ("y", Tensor(vector: [1, -1])), ("w", Tensor(vector: [2, 1]))])
         let trace = try DropoutRegression.run(input, as: Surd.self)
         XCTAssertNotEqual(trace["lhs"]![0], trace["fit_term"]![0], "without the penalty the sides differ")
         XCTAssertEqual(trace["lhs"]![0], trace["fit_term"]![0] + trace["penalty"]![0])
@@ -151,7 +185,11 @@ final class DropoutTests: XCTestCase {
 
     func testEnumerationTooLargeSaysHowLarge() {
         let x = tensor([1, 21], Array(repeating: Rational(1), count: 21))
-        let input = CaseInput(op: "dropout-regression", params: [("p", "1/2")], inputs: [("X", x), ("y", Tensor(vector: [1])), ("w", Tensor(vector: Array(repeating: Rational(1), count: 21)))])
+        let input = CaseInput(
+            op: "dropout-regression", params: [("p", "1/2")],
+            inputs: [
+                ("X", x), ("y", Tensor(vector: [1])), ("w", Tensor(vector: Array(repeating: Rational(1), count: 21))),
+            ])
         XCTAssertThrowsError(try DropoutRegression.run(input, as: Surd.self)) { error in
             XCTAssertTrue("\(error)".contains("2^21 masks; limit 2^20; use --monte-carlo"), "\(error)")
         }
@@ -159,9 +197,14 @@ final class DropoutTests: XCTestCase {
 
     // MARK: committee
 
-    func bruteCommittee(x: [Rational], s: Tensor<Rational>, v: [Rational], p: Rational, relu: Bool, onInput: Bool) -> (mean: Rational, variance: Rational) {
-        let d = x.count, h = v.count, units = onInput ? d : h
-        var mean = Rational(0), second = Rational(0)
+    func bruteCommittee(x: [Rational], s: Tensor<Rational>, v: [Rational], p: Rational, relu: Bool, onInput: Bool) -> (
+        mean: Rational, variance: Rational
+    ) {
+        let d = x.count
+        let h = v.count
+        let units = onInput ? d : h
+        var mean = Rational(0)
+        var second = Rational(0)
         for mask in 0..<(1 << units) {
             let keep = (0..<units).map { (mask >> $0) & 1 == 1 }
             let probability = (try! (1 - p).power(keep.filter { $0 }.count)) * (try! p.power(keep.filter { !$0 }.count))
@@ -182,20 +225,32 @@ final class DropoutTests: XCTestCase {
         var generator = SplitMix64(seed: 77)
         var nonZeroGaps = 0
         for trial in 0..<40 {
-            let d = Int(generator.next() % 4) + 1, h = Int(generator.next() % 3) + 1
+            let d = Int(generator.next() % 4) + 1
+            let h = Int(generator.next() % 3) + 1
             let p = randomP(&generator)
-            let relu = trial % 2 == 0, onInput = trial % 4 < 2
-            let x = randomVector(d, &generator), s = randomMatrix(d, h, &generator), v = randomVector(h, &generator)
-            let input = CaseInput(op: "dropout-committee", params: [("p", p.description), ("activation", relu ? "relu" : "linear"), ("site", onInput ? "input" : "hidden")],
-                                  inputs: [("x", x), ("S", s), ("v", v)])
+            let relu = trial % 2 == 0
+            let onInput = trial % 4 < 2
+            let x = randomVector(d, &generator)
+            let s = randomMatrix(d, h, &generator)
+            let v = randomVector(h, &generator)
+            let input = CaseInput(
+                op: "dropout-committee",
+                params: [
+                    ("p", p.description), ("activation", relu ? "relu" : "linear"),
+                    ("site", onInput ? "input" : "hidden"),
+                ],
+                inputs: [("x", x), ("S", s), ("v", v)])
             let trace = try DropoutCommittee.run(input, as: Surd.self)
             let brute = bruteCommittee(x: x.values, s: s, v: v.values, p: p, relu: relu, onInput: onInput)
             XCTAssertEqual(trace["y_mean"]?[0], Surd(brute.mean), "trial \(trial)")
             XCTAssertEqual(trace["y_variance"]?[0], Surd(brute.variance), "trial \(trial)")
             XCTAssertEqual(trace["subnetworks"]?[0], Surd(1 << (onInput ? d : h)))
             if !(relu && onInput) {
-                XCTAssertEqual(trace["gap"]?[0], .zero, "trial \(trial): weight scaling is exact when ŷ is linear in the mask")
-            } else if !(trace["gap"]![0].isZero) { nonZeroGaps += 1 }
+                XCTAssertEqual(
+                    trace["gap"]?[0], .zero, "trial \(trial): weight scaling is exact when ŷ is linear in the mask")
+            } else if !(trace["gap"]![0].isZero) {
+                nonZeroGaps += 1
+            }
         }
         XCTAssertGreaterThan(nonZeroGaps, 0, "ReLU after dropped inputs should show a gap")
     }
@@ -203,8 +258,9 @@ final class DropoutTests: XCTestCase {
     func testCommitteeReLUGapWorkedExample() throws {
         // x = (1, −1), S = (1, 1)ᵀ, v = 1, p = 1/2: ŷ_r = max(0, r₁ − r₂).
         // Masks: 00 → 0, 10 → 1, 01 → 0, 11 → 0; mean 1/4; weight scaling max(0, 0) = 0.
-        let input = CaseInput(op: "dropout-committee", params: [("p", "1/2")],
-                              inputs: [("x", Tensor(vector: [1, -1])), ("S", tensor([2, 1], [1, 1])), ("v", Tensor(vector: [1]))])
+        let input = CaseInput(
+            op: "dropout-committee", params: [("p", "1/2")],
+            inputs: [("x", Tensor(vector: [1, -1])), ("S", tensor([2, 1], [1, 1])), ("v", Tensor(vector: [1]))])
         let trace = try DropoutCommittee.run(input, as: Surd.self)
         XCTAssertEqual(trace["y_mean"]?[0], Surd(r("1/4")))
         XCTAssertEqual(trace["gap"]?[0], Surd(r("1/4")))
@@ -219,13 +275,16 @@ final class DropoutTests: XCTestCase {
             let p = randomP(&generator)
             let x = randomVector(Int(generator.next() % 5) + 2, &generator)
             for variant in ["inverted", "plain"] {
-                let input = CaseInput(op: "dropout-bn-shift", params: [("p", p.description), ("variant", variant)], inputs: [("x", x)])
+                let input = CaseInput(
+                    op: "dropout-bn-shift", params: [("p", p.description), ("variant", variant)], inputs: [("x", x)])
                 guard let trace = try? DropoutBNShift.run(input, as: Surd.self) else { continue }
                 XCTAssertEqual(trace["var_train_check"]?[0], .zero)
             }
         }
         // x = ±1, inverted p = 1/2: train var = E[x²]/(1/2) − 0 = 2, test 1, ratio 1/2.
-        let trace = try DropoutBNShift.run(CaseInput(op: "dropout-bn-shift", params: [("p", "1/2")], inputs: [("x", Tensor(vector: [1, -1]))]), as: Surd.self)
+        let trace = try DropoutBNShift.run(
+            CaseInput(op: "dropout-bn-shift", params: [("p", "1/2")], inputs: [("x", Tensor(vector: [1, -1]))]),
+            as: Surd.self)
         XCTAssertEqual(trace["var_train"]?[0], Surd(2))
         XCTAssertEqual(trace["variance_ratio"]?[0], Surd(r("1/2")))
     }
@@ -234,13 +293,18 @@ final class DropoutTests: XCTestCase {
 
     func testMonteCarloIntervalsContainExactValues() throws {
         var generator = SplitMix64(seed: 9)
-        var misses = 0, runs = 0
+        var misses = 0
+        var runs = 0
         for seed in 1...30 {
-            let x = randomMatrix(3, 2, &generator), y = randomVector(3, &generator), w = randomVector(2, &generator)
+            let x = randomMatrix(3, 2, &generator)
+            let y = randomVector(3, &generator)
+            let w = randomVector(2, &generator)
             let p = try Rational(BigInt(Int(generator.next() % 7) + 1), 8)
-            let input = CaseInput(op: "dropout-regression", params: [("p", p.description)], inputs: [("X", x), ("y", y), ("w", w)])
+            let input = CaseInput(
+                op: "dropout-regression", params: [("p", p.description)], inputs: [("X", x), ("y", y), ("w", w)])
             let exact = try DropoutRegression.run(input, as: Surd.self)["lhs"]![0].rounded(to: Double.self)
-            let estimate = DropoutRegression.monteCarlo(x: x, y: y, w: w, p: p.rounded(to: Double.self), samples: 2000, seed: UInt64(seed))
+            let estimate = DropoutRegression.monteCarlo(
+                x: x, y: y, w: w, p: p.rounded(to: Double.self), samples: 2000, seed: UInt64(seed))
             runs += 1
             if !estimate.contains(exact) { misses += 1 }
             XCTAssertEqual(estimate.level, 0.999)
@@ -248,8 +312,12 @@ final class DropoutTests: XCTestCase {
         // 99.9% intervals: a miss among 30 runs is already unlikely (≈3%); two would flag a bias.
         XCTAssertLessThanOrEqual(misses, 1, "\(misses) of \(runs) 99.9% intervals missed the exact value")
         // More samples shrink the interval around the exact value.
-        let x = randomMatrix(2, 2, &generator), y = randomVector(2, &generator), w = randomVector(2, &generator)
-        let exact = try DropoutRegression.run(CaseInput(op: "dropout-regression", params: [("p", "1/4")], inputs: [("X", x), ("y", y), ("w", w)]), as: Surd.self)["lhs"]![0].rounded(to: Double.self)
+        let x = randomMatrix(2, 2, &generator)
+        let y = randomVector(2, &generator)
+        let w = randomVector(2, &generator)
+        let exact = try DropoutRegression.run(
+            CaseInput(op: "dropout-regression", params: [("p", "1/4")], inputs: [("X", x), ("y", y), ("w", w)]),
+            as: Surd.self)["lhs"]![0].rounded(to: Double.self)
         let small = DropoutRegression.monteCarlo(x: x, y: y, w: w, p: 0.25, samples: 500, seed: 3)
         let large = DropoutRegression.monteCarlo(x: x, y: y, w: w, p: 0.25, samples: 50_000, seed: 3)
         XCTAssertLessThan(large.standardError, small.standardError)
@@ -260,8 +328,12 @@ final class DropoutTests: XCTestCase {
         var misses = 0
         var generator = SplitMix64(seed: 31)
         for seed in 1...20 {
-            let x = randomVector(3, &generator), s = randomMatrix(3, 2, &generator), v = randomVector(2, &generator)
-            let input = CaseInput(op: "dropout-committee", params: [("p", "1/2"), ("samples", "2000"), ("seed", "\(seed)")], inputs: [("x", x), ("S", s), ("v", v)])
+            let x = randomVector(3, &generator)
+            let s = randomMatrix(3, 2, &generator)
+            let v = randomVector(2, &generator)
+            let input = CaseInput(
+                op: "dropout-committee", params: [("p", "1/2"), ("samples", "2000"), ("seed", "\(seed)")],
+                inputs: [("x", x), ("S", s), ("v", v)])
             let trace = try DropoutCommittee.run(input, as: Surd.self)
             let exact = trace["y_mean"]![0]
             let interval = trace["mc_interval"]!.values
@@ -284,8 +356,10 @@ final class DropoutBNShiftMonteCarloTests: XCTestCase {
     func testMonteCarloIntervalContainsTheExactVariance() throws {
         let x = Tensor(vector: [Rational(1), Rational(2), Rational(3), Rational(6)])
         for variant in [Dropout.Variant.inverted, .plain] {
-            let input = CaseInput(op: DropoutBNShift.name, params: [("p", "1/4"), ("variant", variant.rawValue), ("samples", "20000"), ("seed", "7")],
-                                  inputs: [("x", x)])
+            let input = CaseInput(
+                op: DropoutBNShift.name,
+                params: [("p", "1/4"), ("variant", variant.rawValue), ("samples", "20000"), ("seed", "7")],
+                inputs: [("x", x)])
             let trace = try DropoutBNShift.run(input, as: Surd.self)
             let exact = trace["var_train"]![0].rounded(to: Double.self)
             let interval = trace["mc_interval"]!.values.map { $0.rounded(to: Double.self) }
@@ -293,7 +367,8 @@ final class DropoutBNShiftMonteCarloTests: XCTestCase {
             XCTAssertGreaterThanOrEqual(interval[1], exact, "\(variant)")
             var misses = 0
             for seed in 1...20 {
-                let estimate = DropoutBNShift.monteCarlo(x: x, p: 0.25, variant: variant, samples: 5000, seed: UInt64(seed))
+                let estimate = DropoutBNShift.monteCarlo(
+                    x: x, p: 0.25, variant: variant, samples: 5000, seed: UInt64(seed))
                 if !estimate.contains(exact) { misses += 1 }
             }
             XCTAssertLessThanOrEqual(misses, 1, "\(variant): \(misses) of 20 intervals miss")

@@ -1,7 +1,8 @@
 import Exact
-@testable import Reference
 import TestSupport
 import XCTest
+
+@testable import Reference
 
 /// The exact backward pass against derivatives computed independently: an
 /// exact forward-mode JVP and exact central differences with rational h; and
@@ -12,10 +13,12 @@ final class GradientTests: XCTestCase {
     /// d std = dσ²/(2 std), dx̂ = d(x − μ)/std − (x − μ)·d std/std².
     func jvp(x: [Rational], v: [Rational], gamma: Rational, dy: [Rational], eps: Rational) throws -> Surd {
         let m = Surd(Rational(x.count))
-        let xs = x.map { Surd($0) }, vs = v.map { Surd($0) }
+        let xs = x.map { Surd($0) }
+        let vs = v.map { Surd($0) }
         let mean = xs.reduce(.zero, +) / m
         let dMean = vs.reduce(.zero, +) / m
-        let centered = xs.map { $0 - mean }, dCentered = vs.map { $0 - dMean }
+        let centered = xs.map { $0 - mean }
+        let dCentered = vs.map { $0 - dMean }
         let variance = centered.map { $0 * $0 }.reduce(.zero, +) / m
         let dVariance = Surd(2) * zip(centered, dCentered).map { $0 * $1 }.reduce(.zero, +) / m
         let std = try (variance + Surd(eps)).squareRoot()
@@ -29,9 +32,12 @@ final class GradientTests: XCTestCase {
     }
 
     func loss(x: [Rational], gamma: Rational, dy: [Rational], eps: Rational) throws -> Surd {
-        let trace = try BatchNormOperation.run(makeCase("batchnorm", params: [("eps", eps.description)], inputs: [
-            ("x", Tensor(shape: [x.count, 1], values: x)), ("gamma", Tensor(vector: [gamma])),
-        ]), as: Surd.self)
+        let trace = try BatchNormOperation.run(
+            makeCase(
+                "batchnorm", params: [("eps", eps.description)],
+                inputs: [
+                    ("x", Tensor(shape: [x.count, 1], values: x)), ("gamma", Tensor(vector: [gamma])),
+                ]), as: Surd.self)
         return zip(trace["y"]!.values, dy).map { $0 * Surd($1) }.reduce(.zero, +)
     }
 
@@ -42,11 +48,17 @@ final class GradientTests: XCTestCase {
             let m = generator.int(2...5)
             let x = (0..<m).map { _ in generator.small() }
             if x.allSatisfy({ $0 == x[0] }) { continue }
-            let v = (0..<m).map { _ in generator.small() }, dy = (0..<m).map { _ in generator.small() }
-            let gamma = generator.small(), eps = generator.eps()
-            let trace = try BatchNormOperation.run(makeCase("batchnorm", params: [("eps", eps.description)], inputs: [
-                ("x", Tensor(shape: [m, 1], values: x)), ("gamma", Tensor(vector: [gamma])), ("dy", Tensor(shape: [m, 1], values: dy)),
-            ]), as: Surd.self)
+            let v = (0..<m).map { _ in generator.small() }
+            let dy = (0..<m).map { _ in generator.small() }
+            let gamma = generator.small()
+            let eps = generator.eps()
+            let trace = try BatchNormOperation.run(
+                makeCase(
+                    "batchnorm", params: [("eps", eps.description)],
+                    inputs: [
+                        ("x", Tensor(shape: [m, 1], values: x)), ("gamma", Tensor(vector: [gamma])),
+                        ("dy", Tensor(shape: [m, 1], values: dy)),
+                    ]), as: Surd.self)
             let directional = zip(trace["dx"]!.values, v).map { $0 * Surd($1) }.reduce(.zero, +)
             XCTAssertEqual(directional, try jvp(x: x, v: v, gamma: gamma, dy: dy, eps: eps))
             checked += 1
@@ -62,11 +74,15 @@ final class GradientTests: XCTestCase {
             let m = 3
             let x = (0..<m).map { _ in generator.small() }
             if x.allSatisfy({ $0 == x[0] }) { continue }
-            let v = (0..<m).map { _ in Rational(generator.int(-3...3)) }, dy = (0..<m).map { _ in generator.small() }
+            let v = (0..<m).map { _ in Rational(generator.int(-3...3)) }
+            let dy = (0..<m).map { _ in generator.small() }
             let eps = try Rational(BigInt(1), BigInt(10))
-            let trace = try BatchNormOperation.run(makeCase("batchnorm", params: [("eps", "1/10")], inputs: [
-                ("x", Tensor(shape: [m, 1], values: x)), ("dy", Tensor(shape: [m, 1], values: dy)),
-            ]), as: Surd.self)
+            let trace = try BatchNormOperation.run(
+                makeCase(
+                    "batchnorm", params: [("eps", "1/10")],
+                    inputs: [
+                        ("x", Tensor(shape: [m, 1], values: x)), ("dy", Tensor(shape: [m, 1], values: dy)),
+                    ]), as: Surd.self)
             let exact = zip(trace["dx"]!.values, v).map { $0 * Surd($1) }.reduce(.zero, +)
             var errors: [Double] = []
             for k in 4...7 {
@@ -93,12 +109,15 @@ final class GradientTests: XCTestCase {
         var generator = SplitMix64(seed: 23)
         var worst = 0.0
         for _ in 0..<200 {
-            let m = generator.int(2...6), channels = generator.int(1...2)
+            let m = generator.int(2...6)
+            let channels = generator.int(1...2)
             let x = generator.tensor([m, channels])
             if !groupsVary(x, .batchNorm(try ChannelLayout(x))) { continue }
-            let input = makeCase("batchnorm", params: [("eps", "1e-5")], inputs: [
-                ("x", x), ("gamma", generator.tensor([channels])), ("dy", generator.tensor([m, channels])),
-            ])
+            let input = makeCase(
+                "batchnorm", params: [("eps", "1e-5")],
+                inputs: [
+                    ("x", x), ("gamma", generator.tensor([channels])), ("dy", generator.tensor([m, channels])),
+                ])
             let traces = try TraceSet(BatchNormOperation.self, input: input)
             let exact = traces.exact["dx"]!.values.map { $0.rounded(to: Double.self) }
             let float = traces.f64["dx"]!.values
@@ -129,23 +148,31 @@ final class GradientTests: XCTestCase {
         for trial in 0..<120 {
             let channels = [2, 4][trial % 2]
             let shape = [generator.int(1...2), channels, 1, generator.int(1...2)]
-            let x = generator.tensor(shape), v = generator.tensor(shape), dy = generator.tensor(shape)
+            let x = generator.tensor(shape)
+            let v = generator.tensor(shape)
+            let dy = generator.tensor(shape)
             let gamma = generator.tensor([channels])
             let groups = [1, 2, channels][trial % 3]
             let eps = try Rational(BigInt(1), BigInt(generator.int(1...9)))
             let layout = try ChannelLayout(x)
             let plan = NormalizationPlan.groupNorm(layout, groups: groups, elementwise: false)
-            let trace = try GroupNormOperation.run(makeCase("groupnorm", params: [("eps", eps.description), ("groups", "\(groups)")],
-                                                            inputs: [("x", x), ("dy", dy), ("gamma", gamma)]), as: Surd.self)
+            let trace = try GroupNormOperation.run(
+                makeCase(
+                    "groupnorm", params: [("eps", eps.description), ("groups", "\(groups)")],
+                    inputs: [("x", x), ("dy", dy), ("gamma", gamma)]), as: Surd.self)
             var expected = Surd.zero
             for members in plan.groups {
                 let m = Surd(Rational(members.count))
-                let xs = members.map { Surd(x.values[$0]) }, vs = members.map { Surd(v.values[$0]) }
-                let mean = xs.reduce(.zero, +) / m, dMean = vs.reduce(.zero, +) / m
-                let c = xs.map { $0 - mean }, dc = vs.map { $0 - dMean }
+                let xs = members.map { Surd(x.values[$0]) }
+                let vs = members.map { Surd(v.values[$0]) }
+                let mean = xs.reduce(.zero, +) / m
+                let dMean = vs.reduce(.zero, +) / m
+                let c = xs.map { $0 - mean }
+                let dc = vs.map { $0 - dMean }
                 let variance = c.map { $0 * $0 }.reduce(.zero, +) / m
                 let dVariance = Surd(2) * zip(c, dc).map { $0 * $1 }.reduce(.zero, +) / m
-                let std = try (variance + Surd(eps)).squareRoot(), dStd = dVariance / (Surd(2) * std)
+                let std = try (variance + Surd(eps)).squareRoot()
+                let dStd = dVariance / (Surd(2) * std)
                 for (j, index) in members.enumerated() {
                     let dXhat = dc[j] / std - c[j] * dStd / (std * std)
                     expected += Surd(dy.values[index]) * Surd(gamma.values[plan.affineIndex[index]]) * dXhat

@@ -1,8 +1,9 @@
 import Exact
 import Foundation
-@testable import Reference
 import TestSupport
 import XCTest
+
+@testable import Reference
 
 /// NIST StRD univariate summary statistics: NormLab's exact mean, standard
 /// deviation (n − 1) and lag-1 autocorrelation must reproduce every digit
@@ -17,9 +18,13 @@ final class NISTTests: XCTestCase {
         var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         let manager = FileManager.default
         while directory.path != "/" {
-            for candidate in [directory.appendingPathComponent("shared/data/nist-strd"),
-                              directory.deletingLastPathComponent().appendingPathComponent("shared/data/nist-strd")] {
-                if manager.fileExists(atPath: candidate.appendingPathComponent("NumAcc4.json").path) { return candidate }
+            for candidate in [
+                directory.appendingPathComponent("shared/data/nist-strd"),
+                directory.deletingLastPathComponent().appendingPathComponent("shared/data/nist-strd"),
+            ] {
+                if manager.fileExists(atPath: candidate.appendingPathComponent("NumAcc4.json").path) {
+                    return candidate
+                }
             }
             directory = directory.deletingLastPathComponent()
         }
@@ -54,17 +59,21 @@ final class NISTTests: XCTestCase {
     func assertMatches(_ exact: Surd, certified text: String, _ what: String) {
         let digits = Self.significantDigits(text)
         let certified = Surd(try! Rational(parsing: text.replacingOccurrences(of: "E", with: "e")))
-        XCTAssertEqual(exact.roundedDecimal(significantDigits: digits), certified.roundedDecimal(significantDigits: digits),
-                       "\(what): exact \(exact.decimalString(significantDigits: digits + 3)) vs certified \(text)")
+        XCTAssertEqual(
+            exact.roundedDecimal(significantDigits: digits), certified.roundedDecimal(significantDigits: digits),
+            "\(what): exact \(exact.decimalString(significantDigits: digits + 3)) vs certified \(text)")
     }
 
     func testEveryCertifiedDigitOfAllNineUnivariateDatasets() throws {
         var table = ["dataset    n     digits(mean/sd/r1)  LRE mean  LRE sd  LRE r1   LRE sd one-pass E[x²]−E[x]²"]
         for name in Self.names {
             let dataset = try Self.load(name)
-            let input = makeCase("standardize", params: [("correction", "1")], inputs: [("x", Tensor(vector: dataset.y))])
+            let input = makeCase(
+                "standardize", params: [("correction", "1")], inputs: [("x", Tensor(vector: dataset.y))])
             let exact = try StandardizeOperation.run(input, as: Surd.self)
-            let mean = exact["mean"]!.values[0], sd = exact["std"]!.values[0], r1 = exact["autocorr_lag1"]!.values[0]
+            let mean = exact["mean"]!.values[0]
+            let sd = exact["std"]!.values[0]
+            let r1 = exact["autocorr_lag1"]!.values[0]
             assertMatches(mean, certified: dataset.certified["mean"]!, "\(name) mean")
             assertMatches(sd, certified: dataset.certified["sd"]!, "\(name) sd")
             assertMatches(r1, certified: dataset.certified["autocorr_lag1"]!, "\(name) autocorr_lag1")
@@ -73,20 +82,28 @@ final class NISTTests: XCTestCase {
             let double = try StandardizeOperation.run(input, as: Double.self)
             let ys = dataset.y.map { $0.rounded(to: Double.self) }
             let n = Double(ys.count)
-            let sum = ys.reduce(0, +), sumSquares = ys.map { $0 * $0 }.reduce(0, +)
+            let sum = ys.reduce(0, +)
+            let sumSquares = ys.map { $0 * $0 }.reduce(0, +)
             let onePassVariance = (sumSquares - sum * sum / n) / (n - 1)
             let onePassSD = onePassVariance > 0 ? onePassVariance.squareRoot() : 0
-            func lre(_ value: Double, _ reference: Surd) -> String { format(logRelativeError(value, reference: reference)) }
-            let digits = ["mean", "sd", "autocorr_lag1"].map { String(Self.significantDigits(dataset.certified[$0]!)) }.joined(separator: "/")
-            table.append(name.padding(toLength: 11, withPad: " ", startingAt: 0) + String(ys.count).padding(toLength: 6, withPad: " ", startingAt: 0)
-                         + digits.padding(toLength: 20, withPad: " ", startingAt: 0)
-                         + lre(double["mean"]!.values[0], mean).padding(toLength: 10, withPad: " ", startingAt: 0)
-                         + lre(double["std"]!.values[0], sd).padding(toLength: 8, withPad: " ", startingAt: 0)
-                         + lre(double["autocorr_lag1"]!.values[0], r1).padding(toLength: 9, withPad: " ", startingAt: 0)
-                         + lre(onePassSD, sd))
+            func lre(_ value: Double, _ reference: Surd) -> String {
+                format(logRelativeError(value, reference: reference))
+            }
+            let digits = ["mean", "sd", "autocorr_lag1"].map { String(Self.significantDigits(dataset.certified[$0]!)) }
+                .joined(separator: "/")
+            table.append(
+                name.padding(toLength: 11, withPad: " ", startingAt: 0)
+                    + String(ys.count).padding(toLength: 6, withPad: " ", startingAt: 0)
+                    + digits.padding(toLength: 20, withPad: " ", startingAt: 0)
+                    + lre(double["mean"]!.values[0], mean).padding(toLength: 10, withPad: " ", startingAt: 0)
+                    + lre(double["std"]!.values[0], sd).padding(toLength: 8, withPad: " ", startingAt: 0)
+                    + lre(double["autocorr_lag1"]!.values[0], r1).padding(toLength: 9, withPad: " ", startingAt: 0)
+                    + lre(onePassSD, sd))
             // The two-pass Double reference keeps most digits, even on NumAcc4.
-            XCTAssertGreaterThanOrEqual(logRelativeError(double["mean"]!.values[0], reference: mean), 12, "\(name) Double mean")
-            XCTAssertGreaterThanOrEqual(logRelativeError(double["std"]!.values[0], reference: sd), 8, "\(name) Double sd")
+            XCTAssertGreaterThanOrEqual(
+                logRelativeError(double["mean"]!.values[0], reference: mean), 12, "\(name) Double mean")
+            XCTAssertGreaterThanOrEqual(
+                logRelativeError(double["std"]!.values[0], reference: sd), 8, "\(name) Double sd")
         }
         print(table.joined(separator: "\n"))
     }

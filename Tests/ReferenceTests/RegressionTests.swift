@@ -1,8 +1,9 @@
 import Exact
 import Foundation
-@testable import Reference
 import TestSupport
 import XCTest
+
+@testable import Reference
 
 /// Ridge / least squares: NIST StRD linear regression digits, identities over
 /// random cases, minimum-norm solutions, bad input.
@@ -15,7 +16,9 @@ final class RegressionTests: XCTestCase {
         var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         while directory.path != "/" {
             let candidate = directory.appendingPathComponent("shared/data/nist-strd")
-            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("Norris.json").path) { return candidate }
+            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("Norris.json").path) {
+                return candidate
+            }
             directory = directory.deletingLastPathComponent()
         }
         throw XCTSkip("shared/data/nist-strd not found above \(#filePath)")
@@ -30,8 +33,10 @@ final class RegressionTests: XCTestCase {
         let rSquared: String
     }
 
-    static let linearRegressionNames = ["Norris", "Pontius", "NoInt1", "NoInt2", "Filip", "Longley",
-                                        "Wampler1", "Wampler2", "Wampler3", "Wampler4", "Wampler5"]
+    static let linearRegressionNames = [
+        "Norris", "Pontius", "NoInt1", "NoInt2", "Filip", "Longley",
+        "Wampler1", "Wampler2", "Wampler3", "Wampler4", "Wampler5",
+    ]
 
     static func load(_ name: String) throws -> Dataset {
         let url = try nistFolder().appendingPathComponent("\(name).json")
@@ -46,12 +51,14 @@ final class RegressionTests: XCTestCase {
             rows = try (object["x"] as! [[String]]).map { try $0.map { try Rational(parsing: $0) } }
         }
         let p = rows[0].count
-        let input = CaseInput(op: "ridge", params: [("alpha", "0"), ("intercept", intercept ? "true" : "false")],
-                              inputs: [("X", Tensor(shape: [rows.count, p], values: rows.flatMap { $0 })), ("y", Tensor(vector: ys))])
+        let input = CaseInput(
+            op: "ridge", params: [("alpha", "0"), ("intercept", intercept ? "true" : "false")],
+            inputs: [("X", Tensor(shape: [rows.count, p], values: rows.flatMap { $0 })), ("y", Tensor(vector: ys))])
         let certified = object["certified"] as! [String: Any]
         let parameters = certified["parameters"] as! [[String: String]]
-        return Dataset(name: name, input: input, estimates: parameters.map { $0["estimate"]! }, sds: parameters.map { $0["sd"]! },
-                       residualSD: certified["residual_sd"] as! String, rSquared: certified["r_squared"] as! String)
+        return Dataset(
+            name: name, input: input, estimates: parameters.map { $0["estimate"]! }, sds: parameters.map { $0["sd"]! },
+            residualSD: certified["residual_sd"] as! String, rSquared: certified["r_squared"] as! String)
     }
 
     /// Significant digits NIST printed: "0.429796848199937E-03" → 15, "760." → 3.
@@ -82,7 +89,12 @@ final class RegressionTests: XCTestCase {
         return max(0, min(cap, -log10(relative.rounded(to: Double.self))))
     }
 
-    struct Row { let name: String; let matched: Int; let total: Int; let minimumLRE: Double }
+    struct Row {
+        let name: String
+        let matched: Int
+        let total: Int
+        let minimumLRE: Double
+    }
 
     static func nistRows() throws -> [Row] {
         try linearRegressionNames.map { name in
@@ -96,7 +108,8 @@ final class RegressionTests: XCTestCase {
             }
             pairs.append((exact["residual_sd"]?[0], double["residual_sd"]?[0], data.residualSD))
             pairs.append((exact["r_squared"]?[0], double["r_squared"]?[0], data.rSquared))
-            var matched = 0, minimum = Double.infinity
+            var matched = 0
+            var minimum = Double.infinity
             for (exactValue, doubleValue, certified) in pairs {
                 if let exactValue, try matches(exactValue, certified) { matched += 1 }
                 minimum = min(minimum, try doubleValue.map { try lre($0, certified) } ?? 0)
@@ -109,7 +122,8 @@ final class RegressionTests: XCTestCase {
         let rows = try Self.nistRows()
         var table = "dataset    certified values matched   min LRE of the f64 run (same steps, normal equations)\n"
         for row in rows {
-            table += row.name.padding(toLength: 11, withPad: " ", startingAt: 0)
+            table +=
+                row.name.padding(toLength: 11, withPad: " ", startingAt: 0)
                 + "\(row.matched)/\(row.total)".padding(toLength: 27, withPad: " ", startingAt: 0)
                 + String(format: "%.1f", row.minimumLRE) + "\n"
             XCTAssertEqual(row.matched, row.total, "\(row.name): exact fit misses certified digits")
@@ -134,18 +148,24 @@ final class RidgeIdentityTests: XCTestCase {
         let x = Tensor(shape: [n, p], values: (0..<(n * p)).map { _ in generator.rational(bits: 5) })
         let y = Tensor(vector: (0..<n).map { _ in generator.rational(bits: 5) })
         let w0 = Tensor(vector: (0..<(p + (intercept ? 1 : 0))).map { _ in generator.rational(bits: 4) })
-        return CaseInput(op: "ridge", params: [("alpha", alpha), ("intercept", intercept ? "true" : "false"), ("sigma2", "3/2"), ("eta", "1/8")],
-                         inputs: [("X", x), ("y", y), ("w0", w0)])
+        return CaseInput(
+            op: "ridge",
+            params: [("alpha", alpha), ("intercept", intercept ? "true" : "false"), ("sigma2", "3/2"), ("eta", "1/8")],
+            inputs: [("X", x), ("y", y), ("w0", w0)])
     }
 
     func testChecksAreExactlyZeroOverRandomCases() throws {
         var generator = SplitMix64(seed: 99)
         for trial in 0..<60 {
-            let n = Int(generator.next() % 5) + 1, p = Int(generator.next() % 3) + 1
-            let alpha = ["0", "1/3", "2"][trial % 3], intercept = trial % 2 == 0
-            let trace = try Ridge.run(randomCase(&generator, n: n, p: p, alpha: alpha, intercept: intercept), as: Surd.self)
+            let n = Int(generator.next() % 5) + 1
+            let p = Int(generator.next() % 3) + 1
+            let alpha = ["0", "1/3", "2"][trial % 3]
+            let intercept = trial % 2 == 0
+            let trace = try Ridge.run(
+                randomCase(&generator, n: n, p: p, alpha: alpha, intercept: intercept), as: Surd.self)
             for step in trace.steps(.check) {
-                XCTAssertTrue(step.tensor.values.allSatisfy(\.isZero), "trial \(trial): \(step.name) = \(step.tensor.values)")
+                XCTAssertTrue(
+                    step.tensor.values.allSatisfy(\.isZero), "trial \(trial): \(step.name) = \(step.tensor.values)")
             }
             if alpha != "0" { XCTAssertNotNil(trace["map_check"], "trial \(trial)") }
             XCTAssertNotNil(trace["sgd_check"])
@@ -169,8 +189,9 @@ final class RidgeIdentityTests: XCTestCase {
 
     func testInterceptIsNotDecayedUnlessAsked() throws {
         // y = 10 everywhere, X = 0: with no decay on the intercept, b = 10 for any α.
-        let input = CaseInput(op: "ridge", params: [("alpha", "5"), ("intercept", "true")],
-                              inputs: [("X", Tensor(shape: [3, 1], values: [0, 0, 0])), ("y", Tensor(vector: [10, 10, 10]))])
+        let input = CaseInput(
+            op: "ridge", params: [("alpha", "5"), ("intercept", "true")],
+            inputs: [("X", Tensor(shape: [3, 1], values: [0, 0, 0])), ("y", Tensor(vector: [10, 10, 10]))])
         XCTAssertEqual(try Ridge.run(input, as: Surd.self)["w"]?.values, [Surd(10), .zero])
         var decayed = input
         decayed.setParam("decay_intercept", "true")
@@ -182,7 +203,8 @@ final class RidgeIdentityTests: XCTestCase {
         var generator = SplitMix64(seed: 17)
         for _ in 0..<20 {
             let input = randomCase(&generator, n: 8, p: 3, alpha: "1/2", intercept: true)
-            let exact = try Ridge.run(input, as: Surd.self), double = try Ridge.run(input, as: Double.self)
+            let exact = try Ridge.run(input, as: Surd.self)
+            let double = try Ridge.run(input, as: Double.self)
             XCTAssertEqual(exact.steps.map(\.name), double.steps.map(\.name))
             for (e, d) in zip(exact["w"]!.values, double["w"]!.values) {
                 XCTAssertEqual(d, e.rounded(to: Double.self), accuracy: 1e-9 * max(1, abs(d)))
@@ -192,12 +214,26 @@ final class RidgeIdentityTests: XCTestCase {
 
     func testBadInput() {
         func message(_ input: CaseInput) -> String {
-            do { _ = try Ridge.run(input, as: Surd.self); return "" } catch { return "\(error)" }
+            do {
+                _ = try Ridge.run(input, as: Surd.self)
+                return ""
+            } catch { return "\(error)" }
         }
         let x = Tensor(shape: [2, 1], values: [Rational(1), Rational(2)])
-        XCTAssertTrue(message(CaseInput(op: "ridge", params: [("alpha", "-1")], inputs: [("X", x), ("y", Tensor(vector: [1, 2]))])).contains("alpha = -1 must be ≥ 0"))
-        XCTAssertTrue(message(CaseInput(op: "ridge", inputs: [("X", x), ("y", Tensor(vector: [1]))])).contains("y has 1 values but X has 2 rows"))
-        XCTAssertTrue(message(CaseInput(op: "ridge", inputs: [("X", Tensor(vector: [1, 2])), ("y", Tensor(vector: [1, 2]))])).contains("must be a matrix"))
-        XCTAssertTrue(message(CaseInput(op: "ridge", params: [("intercept", "maybe")], inputs: [("X", x), ("y", Tensor(vector: [1, 2]))])).contains("intercept = \"maybe\" must be true or false"))
+        XCTAssertTrue(
+            message(
+                CaseInput(op: "ridge", params: [("alpha", "-1")], inputs: [("X", x), ("y", Tensor(vector: [1, 2]))])
+            ).contains("alpha = -1 must be ≥ 0"))
+        XCTAssertTrue(
+            message(CaseInput(op: "ridge", inputs: [("X", x), ("y", Tensor(vector: [1]))])).contains(
+                "y has 1 values but X has 2 rows"))
+        XCTAssertTrue(
+            message(CaseInput(op: "ridge", inputs: [("X", Tensor(vector: [1, 2])), ("y", Tensor(vector: [1, 2]))]))
+                .contains("must be a matrix"))
+        XCTAssertTrue(
+            message(
+                CaseInput(
+                    op: "ridge", params: [("intercept", "maybe")], inputs: [("X", x), ("y", Tensor(vector: [1, 2]))])
+            ).contains("intercept = \"maybe\" must be true or false"))
     }
 }

@@ -1,22 +1,28 @@
-@_exported import SplitMix
 import Exact
+@_exported import SplitMix
 import XCTest
 
 /// Asserts that `actual` is within `ulps` units in the last place of `expected`.
-public func assertClose(_ actual: Double, _ expected: Double, ulps: UInt64,
-                        _ message: @autoclosure () -> String = "", file: StaticString = #filePath, line: UInt = #line) {
+public func assertClose(
+    _ actual: Double, _ expected: Double, ulps: UInt64,
+    _ message: @autoclosure () -> String = "", file: StaticString = #filePath, line: UInt = #line
+) {
     if actual.isNaN || expected.isNaN {
         XCTAssert(actual.isNaN && expected.isNaN, "\(actual) vs \(expected) \(message())", file: file, line: line)
         return
     }
     let distance = ulpDistance(actual, expected)
-    XCTAssertLessThanOrEqual(distance, ulps, "\(actual) is \(distance) ulp from \(expected) \(message())", file: file, line: line)
+    XCTAssertLessThanOrEqual(
+        distance, ulps, "\(actual) is \(distance) ulp from \(expected) \(message())", file: file, line: line)
 }
 
 /// Asserts that a Double is within `ulps` of the correctly rounded exact value.
-public func assertClose(_ actual: Double, exact: Surd, ulps: UInt64,
-                        _ message: @autoclosure () -> String = "", file: StaticString = #filePath, line: UInt = #line) {
-    assertClose(actual, exact.rounded(to: Double.self), ulps: ulps, "exact \(exact) \(message())", file: file, line: line)
+public func assertClose(
+    _ actual: Double, exact: Surd, ulps: UInt64,
+    _ message: @autoclosure () -> String = "", file: StaticString = #filePath, line: UInt = #line
+) {
+    assertClose(
+        actual, exact.rounded(to: Double.self), ulps: ulps, "exact \(exact) \(message())", file: file, line: line)
 }
 
 extension SplitMix64 {

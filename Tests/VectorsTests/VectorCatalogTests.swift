@@ -18,7 +18,8 @@ final class VectorCatalogTests: XCTestCase {
     func testCommittedVectorsMatchAFreshGeneration() throws {
         let tree = try VectorTree()
         let directory = Self.repositoryRoot.appendingPathComponent("vectors").path
-        XCTAssertEqual(tree.differences(from: directory), [], "run 'swift run normlab vectors generate' and review the diff")
+        XCTAssertEqual(
+            tree.differences(from: directory), [], "run 'swift run normlab vectors generate' and review the diff")
         // Every family file is listed in the manifest with its hash.
         let manifest = try VectorVerifier.loadManifest(vectorsDirectory: directory)
         XCTAssertEqual(manifest["files"]?.arrayValue?.count, VectorCatalog.families.count)
@@ -39,13 +40,19 @@ final class VectorCatalogTests: XCTestCase {
             for vectorCase in family.cases { flagsByID[family.caseID(vectorCase)] = Set(vectorCase.flags) }
         }
         for row in rows where flagsByID[row.caseID, default: []].isDisjoint(with: Self.stiffFlags) {
-            XCTAssertTrue(row.passed, "\(row.caseID) \(row.field): \(row.error.maxUlp) ulp, normwise \(row.error.normwiseRelative), bound \(row.tolerance.rule)")
+            XCTAssertTrue(
+                row.passed,
+                "\(row.caseID) \(row.field): \(row.error.maxUlp) ulp, normwise \(row.error.normwiseRelative), bound \(row.tolerance.rule)"
+            )
         }
         // The f64 huge-offset cases do catch cancellation: the plain evaluation fails them.
-        let hugeOffset = rows.filter { flagsByID[$0.caseID, default: []].contains("huge-offset") && $0.precision == .f64 }
+        let hugeOffset = rows.filter {
+            flagsByID[$0.caseID, default: []].contains("huge-offset") && $0.precision == .f64
+        }
         XCTAssertFalse(hugeOffset.isEmpty)
         for id in Set(hugeOffset.map(\.caseID)) {
-            XCTAssertTrue(hugeOffset.contains { $0.caseID == id && !$0.passed }, "\(id) should defeat a plain float evaluation")
+            XCTAssertTrue(
+                hugeOffset.contains { $0.caseID == id && !$0.passed }, "\(id) should defeat a plain float evaluation")
         }
     }
 
@@ -53,7 +60,8 @@ final class VectorCatalogTests: XCTestCase {
         var ids = Set<String>()
         for family in VectorCatalog.families {
             for vectorCase in family.cases {
-                XCTAssertTrue(ids.insert(family.caseID(vectorCase)).inserted, "duplicate id \(family.caseID(vectorCase))")
+                XCTAssertTrue(
+                    ids.insert(family.caseID(vectorCase)).inserted, "duplicate id \(family.caseID(vectorCase))")
                 XCTAssertFalse(vectorCase.comment.isEmpty, family.caseID(vectorCase))
                 XCTAssertFalse(vectorCase.flags.isEmpty, family.caseID(vectorCase))
             }

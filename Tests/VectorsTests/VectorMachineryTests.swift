@@ -27,8 +27,9 @@ private enum UnitVector: ReferenceOperation {
 final class VectorMachineryTests: XCTestCase {
     private func family() -> VectorFamily {
         func input(_ values: [String], precision: TargetPrecision = .f64) -> CaseInput {
-            CaseInput(op: "unit-vector", precision: precision,
-                      inputs: [("x", Tensor(vector: values.map { try! Rational(parsing: $0) }))])
+            CaseInput(
+                op: "unit-vector", precision: precision,
+                inputs: [("x", Tensor(vector: values.map { try! Rational(parsing: $0) }))])
         }
         return VectorFamily(
             name: "unit_vector", area: "fixtures", op: "unit-vector", header: ["x / ‖x‖₂"],
@@ -40,7 +41,9 @@ final class VectorMachineryTests: XCTestCase {
             tolerances: { _, _ in [("y", .ulp(1))] })
     }
 
-    private let lookup: @Sendable (String) -> (any ReferenceOperation.Type)? = { $0 == UnitVector.name ? UnitVector.self : nil }
+    private let lookup: @Sendable (String) -> (any ReferenceOperation.Type)? = {
+        $0 == UnitVector.name ? UnitVector.self : nil
+    }
 
     private func temporaryDirectory() -> String {
         let path = NSTemporaryDirectory() + "normlab-vectors-\(UUID().uuidString)"
@@ -50,25 +53,33 @@ final class VectorMachineryTests: XCTestCase {
     }
 
     func testSHA256MatchesTheStandardsExamples() {
-        XCTAssertEqual(SHA256.hexDigest(Array("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(
+            SHA256.hexDigest(Array("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         XCTAssertEqual(SHA256.hexDigest([UInt8]()), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        XCTAssertEqual(SHA256.hexDigest(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)),
-                       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        XCTAssertEqual(
+            SHA256.hexDigest(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     }
 
     func testGenerationIsDeterministicAndSelfConsistent() throws {
         let first = try VectorTree(families: [family()], lookup: lookup)
         let second = try VectorTree(families: [family()], lookup: lookup)
         XCTAssertEqual(first.files.map { $0.contents }, second.files.map { $0.contents })
-        XCTAssertEqual(first.files.map { $0.path }, ["fixtures/unit_vector.json", "manifest.json", "schema/unit_vector.schema.json"])
+        XCTAssertEqual(
+            first.files.map { $0.path },
+            ["fixtures/unit_vector.json", "manifest.json", "schema/unit_vector.schema.json"])
         let file = try JSONValue(parsing: first.files[0].contents)
         XCTAssertEqual(file["numberOfTests"], .int(3))
         let cases = (file["testGroups"]?.arrayValue ?? []).flatMap { $0["tests"]?.arrayValue ?? [] }
-        XCTAssertEqual(cases.map { $0["id"]?.stringValue }, ["unit_vector/pythagorean", "unit_vector/irrational", "unit_vector/single"])
+        XCTAssertEqual(
+            cases.map { $0["id"]?.stringValue },
+            ["unit_vector/pythagorean", "unit_vector/irrational", "unit_vector/single"])
         // 3-4-5: every value rational.
         XCTAssertEqual(cases[0]["outputs"]?["y"]?["exact"], .array([.string("3/5"), .string("4/5")]))
         XCTAssertEqual(cases[1]["outputs"]?["y"]?["exact"], .array([.string("1/2*sqrt(2)"), .string("1/2*sqrt(2)")]))
-        XCTAssertEqual(cases[1]["outputs"]?["y"]?["f64"], .array([.string("0x1.6a09e667f3bcdp-1"), .string("0x1.6a09e667f3bcdp-1")]))
+        XCTAssertEqual(
+            cases[1]["outputs"]?["y"]?["f64"],
+            .array([.string("0x1.6a09e667f3bcdp-1"), .string("0x1.6a09e667f3bcdp-1")]))
         // The f32 case carries f32 columns and f32-representable inputs.
         XCTAssertNotNil(cases[2]["inputs"]?["x"]?["f32"])
         XCTAssertEqual(cases[2]["inputs"]?["x"]?["f32"]?.arrayValue?.first, .string(hexString(Float(0.1))))
@@ -82,15 +93,19 @@ final class VectorMachineryTests: XCTestCase {
         XCTAssertEqual(tree.differences(from: directory), [])
         let path = directory + "/fixtures/unit_vector.json"
         let original = try String(contentsOfFile: path, encoding: .utf8)
-        try original.replacingOccurrences(of: "\"3/5\"", with: "\"3/4\"").write(toFile: path, atomically: true, encoding: .utf8)
+        try original.replacingOccurrences(of: "\"3/5\"", with: "\"3/4\"").write(
+            toFile: path, atomically: true, encoding: .utf8)
         let problems = tree.differences(from: directory)
         XCTAssertEqual(problems.count, 1)
         XCTAssertTrue(problems[0].contains("unit_vector/pythagorean"), problems[0])
-        XCTAssertThrowsError(try VectorVerifier.loadFamilyFile("fixtures/unit_vector.json", vectorsDirectory: directory)) { error in
+        XCTAssertThrowsError(
+            try VectorVerifier.loadFamilyFile("fixtures/unit_vector.json", vectorsDirectory: directory)
+        ) { error in
             XCTAssertTrue("\(error)".contains("does not match the manifest"), "\(error)")
         }
         try String(original.prefix(200)).write(toFile: path, atomically: true, encoding: .utf8)
-        XCTAssertTrue(tree.differences(from: directory)[0].contains("not valid JSON"), tree.differences(from: directory)[0])
+        XCTAssertTrue(
+            tree.differences(from: directory)[0].contains("not valid JSON"), tree.differences(from: directory)[0])
     }
 
     func testVerifyMeasuresOutsideResults() throws {
@@ -100,10 +115,10 @@ final class VectorMachineryTests: XCTestCase {
         func results(_ irrational: [Double], id: String = "unit_vector/irrational", field: String = "y") -> String {
             let values = irrational.map { "\"\(hexString($0))\"" }.joined(separator: ", ")
             return """
-            {"vectors": "fixtures/unit_vector.json", "results": [
-              {"id": "unit_vector/pythagorean", "outputs": {"y": ["0x1.3333333333333p-1", "0x1.999999999999ap-1"]}},
-              {"id": "\(id)", "outputs": {"\(field)": [\(values)]}}]}
-            """
+                {"vectors": "fixtures/unit_vector.json", "results": [
+                  {"id": "unit_vector/pythagorean", "outputs": {"y": ["0x1.3333333333333p-1", "0x1.999999999999ap-1"]}},
+                  {"id": "\(id)", "outputs": {"\(field)": [\(values)]}}]}
+                """
         }
         let resultsPath = directory + "/results.json"
         try results([root, root]).write(toFile: resultsPath, atomically: true, encoding: .utf8)
@@ -117,11 +132,13 @@ final class VectorMachineryTests: XCTestCase {
         XCTAssertEqual(rows[1].error.worstIndex, 0)
         XCTAssertFalse(rows[1].passed)
         try results([root, root], id: "unit_vector/nope").write(toFile: resultsPath, atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(try VectorVerifier.verify(resultsFile: resultsPath, vectorsDirectory: directory)) { error in
+        XCTAssertThrowsError(try VectorVerifier.verify(resultsFile: resultsPath, vectorsDirectory: directory)) {
+            error in
             XCTAssertTrue("\(error)".contains("unknown case id \"unit_vector/nope\""), "\(error)")
         }
         try results([root, root], field: "z").write(toFile: resultsPath, atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(try VectorVerifier.verify(resultsFile: resultsPath, vectorsDirectory: directory)) { error in
+        XCTAssertThrowsError(try VectorVerifier.verify(resultsFile: resultsPath, vectorsDirectory: directory)) {
+            error in
             XCTAssertTrue("\(error)".contains("case unit_vector/irrational is missing output \"y\""), "\(error)")
         }
     }
@@ -135,10 +152,13 @@ final class VectorMachineryTests: XCTestCase {
     }
 
     func testUndocumentedFlagsAndUnknownOpsAreRejected() {
-        let bad = VectorFamily(name: "bad", area: "fixtures", op: "unit-vector", header: [],
-                               cases: [VectorCase("one", "", flags: ["no-such-flag"], CaseInput(op: "unit-vector"))],
-                               tolerances: { _, _ in [] })
+        let bad = VectorFamily(
+            name: "bad", area: "fixtures", op: "unit-vector", header: [],
+            cases: [VectorCase("one", "", flags: ["no-such-flag"], CaseInput(op: "unit-vector"))],
+            tolerances: { _, _ in [] })
         XCTAssertThrowsError(try bad.generate(lookup: lookup)) { XCTAssertTrue("\($0)".contains("no-such-flag")) }
-        XCTAssertThrowsError(try family().generate(lookup: { _ in nil })) { XCTAssertTrue("\($0)".contains("unknown op")) }
+        XCTAssertThrowsError(try family().generate(lookup: { _ in nil })) {
+            XCTAssertTrue("\($0)".contains("unknown op"))
+        }
     }
 }

@@ -67,7 +67,11 @@ public enum Multisets {
     public static func forEach(size n: Int, categories k: Int, _ body: ([Int]) throws -> Void) rethrows {
         var counts = Array(repeating: 0, count: k)
         func place(_ index: Int, _ remaining: Int) throws {
-            if index == k - 1 { counts[index] = remaining; try body(counts); return }
+            if index == k - 1 {
+                counts[index] = remaining
+                try body(counts)
+                return
+            }
             for c in stride(from: remaining, through: 0, by: -1) {
                 counts[index] = c
                 try place(index + 1, remaining - c)
@@ -79,12 +83,14 @@ public enum Multisets {
 
     /// n!/∏c_i! · ∏ q_i^{c_i}: the multinomial probability of the counts.
     public static func probability<S: ReferenceScalar>(_ counts: [Int], _ probabilities: [S]) -> S {
-        var coefficient = BigInt(1), total = 0
+        var coefficient = BigInt(1)
+        var total = 0
         var value = S.one
         for (i, c) in counts.enumerated() {
             for t in 0..<c {
                 total += 1
-                coefficient = (coefficient * BigInt(total)).quotientAndRemainderFloor(dividingBy: BigInt(t + 1)).quotient
+                coefficient =
+                    (coefficient * BigInt(total)).quotientAndRemainderFloor(dividingBy: BigInt(t + 1)).quotient
                 value *= probabilities[i]
             }
         }

@@ -19,8 +19,10 @@ public struct CaseInput: Sendable {
     /// Input tensors in the order given, exact.
     public var inputs: [(name: String, tensor: Tensor<Rational>)]
 
-    public init(op: String, convention: String? = nil, precision: TargetPrecision = .f64,
-                params: [(name: String, value: String)] = [], inputs: [(name: String, tensor: Tensor<Rational>)] = []) {
+    public init(
+        op: String, convention: String? = nil, precision: TargetPrecision = .f64,
+        params: [(name: String, value: String)] = [], inputs: [(name: String, tensor: Tensor<Rational>)] = []
+    ) {
         self.op = op
         self.convention = convention
         self.precision = precision
@@ -33,13 +35,19 @@ public struct CaseInput: Sendable {
     public func param(_ name: String) -> String? { params.first { $0.name == name }?.value }
 
     public mutating func setParam(_ name: String, _ value: String) {
-        if let index = params.firstIndex(where: { $0.name == name }) { params[index].value = value }
-        else { params.append((name, value)) }
+        if let index = params.firstIndex(where: { $0.name == name }) {
+            params[index].value = value
+        } else {
+            params.append((name, value))
+        }
     }
 
     public mutating func setInput(_ name: String, _ tensor: Tensor<Rational>) {
-        if let index = inputs.firstIndex(where: { $0.name == name }) { inputs[index].tensor = tensor }
-        else { inputs.append((name, tensor)) }
+        if let index = inputs.firstIndex(where: { $0.name == name }) {
+            inputs[index].tensor = tensor
+        } else {
+            inputs.append((name, tensor))
+        }
     }
 
     /// A numeric parameter parsed exactly, or nil when absent.
@@ -119,8 +127,8 @@ extension CaseInput {
             guard let members = object.objectValue else { throw ReferenceError("\"params\" must be an object") }
             for (name, value) in members {
                 switch value {
-                case let .string(text), let .number(text): params.append((name, text))
-                case let .bool(flag): params.append((name, flag ? "true" : "false"))
+                case .string(let text), .number(let text): params.append((name, text))
+                case .bool(let flag): params.append((name, flag ? "true" : "false"))
                 default: throw ReferenceError("parameter \(name) must be a number string or a word")
                 }
             }
@@ -132,7 +140,8 @@ extension CaseInput {
                 inputs.append((name, try CaseInput.readTensor(name: name, value)))
             }
         }
-        self.init(op: op, convention: json["convention"]?.stringValue, precision: precision, params: params, inputs: inputs)
+        self.init(
+            op: op, convention: json["convention"]?.stringValue, precision: precision, params: params, inputs: inputs)
     }
 
     /// `{"shape": [2, 3], "values": ["1", "2.5", "1/3", "0x1.8p+1", "1e-5"]}`;
@@ -143,7 +152,9 @@ extension CaseInput {
             throw ReferenceError("input \(name) needs a \"values\" array")
         }
         let values: [Rational] = try items.enumerated().map { index, item in
-            guard let text = item.numberText else { throw ReferenceError("input \(name)[\(index)] must be a number string") }
+            guard let text = item.numberText else {
+                throw ReferenceError("input \(name)[\(index)] must be a number string")
+            }
             do {
                 let value = try Surd(parsing: text)
                 guard let rational = value.rationalValue else {
@@ -162,7 +173,8 @@ extension CaseInput {
             shape = dims.map { $0! }
         }
         guard shape.reduce(1, *) == values.count else {
-            throw ReferenceError("input \(name): shape \(shape) holds \(shape.reduce(1, *)) values but \(values.count) were given")
+            throw ReferenceError(
+                "input \(name): shape \(shape) holds \(shape.reduce(1, *)) values but \(values.count) were given")
         }
         return Tensor(shape: shape, values: values)
     }

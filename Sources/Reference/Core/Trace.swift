@@ -18,19 +18,25 @@ public struct Trace<Scalar: ReferenceScalar>: Sendable {
     }
 
     public mutating func setParameter(_ name: String, _ value: ParameterValue) {
-        if let index = params.firstIndex(where: { $0.name == name }) { params[index].value = value }
-        else { params.append((name, value)) }
+        if let index = params.firstIndex(where: { $0.name == name }) {
+            params[index].value = value
+        } else {
+            params.append((name, value))
+        }
     }
 
     /// Records a step and returns its values, so algorithms read naturally:
     /// `let mean = trace.record("mean", …, meanTensor)`.
     @discardableResult
-    public mutating func record(_ name: String, symbol: String, formula: String,
-                                role: StepRole = .intermediate, _ tensor: Tensor<Scalar>) -> Tensor<Scalar> {
+    public mutating func record(
+        _ name: String, symbol: String, formula: String,
+        role: StepRole = .intermediate, _ tensor: Tensor<Scalar>
+    ) -> Tensor<Scalar> {
         // A name is unique among non-inputs; an output may repeat an input's
         // name (running_mean in, running_mean out).
-        precondition(!steps.contains { $0.name == name && ($0.role == .input) == (role == .input) },
-                     "step \(name) recorded twice")
+        precondition(
+            !steps.contains { $0.name == name && ($0.role == .input) == (role == .input) },
+            "step \(name) recorded twice")
         steps.append(Step(name: name, symbol: symbol, formula: formula, role: role, tensor: tensor))
         return tensor
     }
@@ -77,13 +83,13 @@ public enum ParameterValue: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .number(value): return value.description
-        case let .word(word): return word
+        case .number(let value): return value.description
+        case .word(let word): return word
         }
     }
 
     public var rational: Rational? {
-        if case let .number(value) = self { return value }
+        if case .number(let value) = self { return value }
         return nil
     }
 }

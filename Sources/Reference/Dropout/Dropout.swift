@@ -18,7 +18,8 @@ import Exact
 /// dropped, with p = 1 none may be kept. dx = dy·∂y/∂x uses the same scale.
 public enum Dropout: ReferenceOperation {
     public static let name = "dropout"
-    public static let summary = "Dropout forward and backward with a given mask: inverted or plain, train or eval, element or channel masks"
+    public static let summary =
+        "Dropout forward and backward with a given mask: inverted or plain, train or eval, element or channel masks"
 
     public enum Variant: String, Sendable { case inverted, plain }
 
@@ -27,10 +28,14 @@ public enum Dropout: ReferenceOperation {
         switch variant {
         case .inverted:
             guard p >= 0, p < 1 else {
-                throw ReferenceError("parameter p = \(p) must lie in [0, 1) for inverted dropout (the kept units are scaled by 1/(1 − p))")
+                throw ReferenceError(
+                    "parameter p = \(p) must lie in [0, 1) for inverted dropout (the kept units are scaled by 1/(1 − p))"
+                )
             }
         case .plain:
-            guard p >= 0, p <= 1 else { throw ReferenceError("parameter p = \(p) must lie in [0, 1] for plain dropout") }
+            guard p >= 0, p <= 1 else {
+                throw ReferenceError("parameter p = \(p) must lie in [0, 1] for plain dropout")
+            }
         }
     }
 
@@ -40,30 +45,48 @@ public enum Dropout: ReferenceOperation {
 
     public static func run<S: ReferenceScalar>(_ input: CaseInput, as _: S.Type) throws -> Trace<S> {
         let pValue = try readP(input)
-        let variant = Variant(rawValue: try input.wordParam("variant", allowed: ["inverted", "plain"], default: "inverted"))!
+        let variant = Variant(
+            rawValue: try input.wordParam("variant", allowed: ["inverted", "plain"], default: "inverted"))!
         let train = try input.wordParam("mode", allowed: ["train", "eval"], default: "train") == "train"
         try validate(p: pValue, variant: variant)
         let xTensor = try input.requiredTensor("x")
         guard xTensor.count > 0 else { throw ReferenceError("input x is empty") }
-        let dyTensor = input.tensor("dy") ?? Tensor(shape: xTensor.shape, values: Array(repeating: Rational(1), count: xTensor.count))
-        guard dyTensor.shape == xTensor.shape else { throw ReferenceError("input dy has shape \(dyTensor.shape) but x has shape \(xTensor.shape)") }
+        let dyTensor =
+            input.tensor("dy")
+            ?? Tensor(shape: xTensor.shape, values: Array(repeating: Rational(1), count: xTensor.count))
+        guard dyTensor.shape == xTensor.shape else {
+            throw ReferenceError("input dy has shape \(dyTensor.shape) but x has shape \(xTensor.shape)")
+        }
 
-        var trace = Trace<S>(op: name, params: [("p", .number(pValue)), ("mode", .word(train ? "train" : "eval")), ("variant", .word(variant.rawValue))])
+        var trace = Trace<S>(
+            op: name,
+            params: [
+                ("p", .number(pValue)), ("mode", .word(train ? "train" : "eval")), ("variant", .word(variant.rawValue)),
+            ])
         let x = trace.record("x", symbol: "x", formula: "input", role: .input, xTensor.converted(to: S.self))
         let p = S(pValue)
         var expandedMask: [S]? = nil
         if let maskTensor = input.tensor("mask") {
             let expanded = try expand(mask: maskTensor, over: xTensor.shape)
             if train {
-                if pValue.isZero, expanded.contains(0) { throw ReferenceError("mask drops a unit but p = 0 (nothing may be dropped)") }
-                if pValue == 1, expanded.contains(1) { throw ReferenceError("mask keeps a unit but p = 1 (nothing may be kept)") }
+                if pValue.isZero, expanded.contains(0) {
+                    throw ReferenceError("mask drops a unit but p = 0 (nothing may be dropped)")
+                }
+                if pValue == 1, expanded.contains(1) {
+                    throw ReferenceError("mask keeps a unit but p = 1 (nothing may be kept)")
+                }
             }
-            trace.record("mask", symbol: "m", formula: "1 = keep, 0 = drop; each kept with probability 1 − p", role: .input, maskTensor.converted(to: S.self))
+            trace.record(
+                "mask", symbol: "m", formula: "1 = keep, 0 = drop; each kept with probability 1 − p", role: .input,
+                maskTensor.converted(to: S.self))
             let granularity = maskTensor.shape == xTensor.shape ? "element" : "channel"
             trace.setParameter("granularity", .word(granularity))
             let values = expanded.map { S(Rational($0)) }
             if granularity == "channel" {
-                trace.record("mask_expanded", symbol: "m", formula: "channel mask m_nc repeated over the H·W positions of channel c (Dropout2d)", Tensor(shape: xTensor.shape, values: values))
+                trace.record(
+                    "mask_expanded", symbol: "m",
+                    formula: "channel mask m_nc repeated over the H·W positions of channel c (Dropout2d)",
+                    Tensor(shape: xTensor.shape, values: values))
             }
             expandedMask = values
         } else if train {
@@ -75,15 +98,27 @@ public enum Dropout: ReferenceOperation {
         let scale: S
         let scaleFormula: String
         switch (variant, train) {
-        case (.inverted, true): scale = S.one / (S.one - p); scaleFormula = "1/(1 − p): kept units scaled up at training time"
-        case (.inverted, false): scale = .one; scaleFormula = "1: inverted dropout is the identity at test time"
-        case (.plain, true): scale = .one; scaleFormula = "1: plain dropout does not rescale at training time"
-        case (.plain, false): scale = S.one - p; scaleFormula = "1 − p: plain dropout scales by the keep probability at test time"
+        case (.inverted, true):
+            scale = S.one / (S.one - p)
+            scaleFormula = "1/(1 − p): kept units scaled up at training time"
+        case (.inverted, false):
+            scale = .one
+            scaleFormula = "1: inverted dropout is the identity at test time"
+        case (.plain, true):
+            scale = .one
+            scaleFormula = "1: plain dropout does not rescale at training time"
+        case (.plain, false):
+            scale = S.one - p
+            scaleFormula = "1 − p: plain dropout scales by the keep probability at test time"
         }
         trace.record("scale", symbol: "s", formula: scaleFormula, Tensor(scalar: scale))
         if train, let mask = expandedMask {
-            trace.record("y", symbol: "y", formula: "y = s·m ⊙ x", role: .output, Tensor(shape: x.shape, values: x.values.indices.map { scale * mask[$0] * x[$0] }))
-            trace.record("dx", symbol: "∂ℓ/∂x", formula: "∂ℓ/∂x = s·m ⊙ ∂ℓ/∂y", role: .output, Tensor(shape: x.shape, values: x.values.indices.map { scale * mask[$0] * dy[$0] }))
+            trace.record(
+                "y", symbol: "y", formula: "y = s·m ⊙ x", role: .output,
+                Tensor(shape: x.shape, values: x.values.indices.map { scale * mask[$0] * x[$0] }))
+            trace.record(
+                "dx", symbol: "∂ℓ/∂x", formula: "∂ℓ/∂x = s·m ⊙ ∂ℓ/∂y", role: .output,
+                Tensor(shape: x.shape, values: x.values.indices.map { scale * mask[$0] * dy[$0] }))
         } else {
             trace.record("y", symbol: "y", formula: "y = s·x (eval: no mask)", role: .output, x.map { scale * $0 })
             trace.record("dx", symbol: "∂ℓ/∂x", formula: "∂ℓ/∂x = s·∂ℓ/∂y", role: .output, dy.map { scale * $0 })
@@ -100,10 +135,13 @@ public enum Dropout: ReferenceOperation {
             throw ReferenceError("mask[\(index)] = \(value) must be 0 (drop) or 1 (keep)")
         }
         if mask.shape == shape { return bits }
-        let isChannelShape = shape.count >= 3 && mask.shape.count >= 2 && Array(mask.shape.prefix(2)) == Array(shape.prefix(2))
+        let isChannelShape =
+            shape.count >= 3 && mask.shape.count >= 2 && Array(mask.shape.prefix(2)) == Array(shape.prefix(2))
             && mask.shape.dropFirst(2).allSatisfy { $0 == 1 }
         guard isChannelShape else {
-            throw ReferenceError("mask has shape \(mask.shape); it must be x's shape \(shape)" + (shape.count >= 3 ? " or (N, C) = \(Array(shape.prefix(2))) for channel dropout" : ""))
+            throw ReferenceError(
+                "mask has shape \(mask.shape); it must be x's shape \(shape)"
+                    + (shape.count >= 3 ? " or (N, C) = \(Array(shape.prefix(2))) for channel dropout" : ""))
         }
         let spatial = shape.dropFirst(2).reduce(1, *)
         return bits.flatMap { Array(repeating: $0, count: spatial) }

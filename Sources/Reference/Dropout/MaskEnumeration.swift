@@ -17,7 +17,8 @@ public enum MaskEnumeration {
     /// Throws when 2^units masks exceed the limit, saying how large and what to use instead.
     public static func checkSize(units: Int, what: String) throws {
         guard units <= limitExponent else {
-            throw ReferenceError("\(what): 2^\(units) masks; limit 2^\(limitExponent); use --monte-carlo (param samples) instead")
+            throw ReferenceError(
+                "\(what): 2^\(units) masks; limit 2^\(limitExponent); use --monte-carlo (param samples) instead")
         }
     }
 
@@ -54,10 +55,13 @@ public enum MaskEnumeration {
     /// E[f(r)] over all 2^k masks r (bit i of the integer = unit i kept),
     /// walked one at a time; each mask weighted by the probability of its
     /// kept count. Returns E[f] and E[f²].
-    public static func moments<S: ReferenceScalar>(units k: Int, p: S, _ f: (UInt64) -> S) throws -> (mean: S, secondMoment: S) {
+    public static func moments<S: ReferenceScalar>(units k: Int, p: S, _ f: (UInt64) -> S) throws -> (
+        mean: S, secondMoment: S
+    ) {
         try checkSize(units: k, what: "exact enumeration over \(k) units")
         let probabilities = maskProbabilities(units: k, p: p)
-        var mean = S.zero, second = S.zero
+        var mean = S.zero
+        var second = S.zero
         for mask in 0..<(UInt64(1) << UInt64(k)) {
             let weight = probabilities[mask.nonzeroBitCount]
             if weight.isZero { continue }

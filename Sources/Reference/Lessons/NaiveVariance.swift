@@ -16,23 +16,33 @@ public enum NaiveVarianceOperation: ReferenceOperation {
         var trace = Trace<S>(op: name)
         let x = trace.record("x", symbol: "x", formula: "input", role: .input, xTensor.map { S($0) }).values
         let n = S(x.count)
-        var sum = S.zero, sumSquares = S.zero
+        var sum = S.zero
+        var sumSquares = S.zero
         for value in x {
             sum += value
             sumSquares += value * value
         }
         let mean = trace.record("mean", symbol: "E[x]", formula: "E[x] = (1/N) Σ x", Tensor(scalar: sum / n))[0]
-        let meanOfSquares = trace.record("mean_sq", symbol: "E[x²]", formula: "E[x²] = (1/N) Σ x²", Tensor(scalar: sumSquares / n))[0]
-        let squaredMean = trace.record("mean_squared", symbol: "E[x]²", formula: "E[x]² = E[x]·E[x]", Tensor(scalar: mean * mean))[0]
-        let naive = trace.record("var_naive", symbol: "E[x²] − E[x]²", formula: "one pass: E[x²] − E[x]²", role: .output,
-                                 Tensor(scalar: meanOfSquares - squaredMean))[0]
-        let centered = trace.record("centered", symbol: "x − E[x]", formula: "x − E[x]", Tensor(shape: xTensor.shape, values: x.map { $0 - mean })).values
+        let meanOfSquares = trace.record(
+            "mean_sq", symbol: "E[x²]", formula: "E[x²] = (1/N) Σ x²", Tensor(scalar: sumSquares / n))[0]
+        let squaredMean = trace.record(
+            "mean_squared", symbol: "E[x]²", formula: "E[x]² = E[x]·E[x]", Tensor(scalar: mean * mean))[0]
+        let naive = trace.record(
+            "var_naive", symbol: "E[x²] − E[x]²", formula: "one pass: E[x²] − E[x]²", role: .output,
+            Tensor(scalar: meanOfSquares - squaredMean))[0]
+        let centered = trace.record(
+            "centered", symbol: "x − E[x]", formula: "x − E[x]",
+            Tensor(shape: xTensor.shape, values: x.map { $0 - mean })
+        ).values
         var deviations = S.zero
         for value in centered { deviations += value * value }
-        let twoPass = trace.record("var_two_pass", symbol: "(1/N)Σ(x − E[x])²", formula: "two passes: (1/N) Σ (x − E[x])²", role: .output,
-                                   Tensor(scalar: deviations / n))[0]
-        trace.record("var_naive_minus_two_pass", symbol: "difference", formula: "one pass − two passes (exactly 0)", role: .check,
-                     Tensor(scalar: naive - twoPass))
+        let twoPass = trace.record(
+            "var_two_pass", symbol: "(1/N)Σ(x − E[x])²", formula: "two passes: (1/N) Σ (x − E[x])²", role: .output,
+            Tensor(scalar: deviations / n))[0]
+        trace.record(
+            "var_naive_minus_two_pass", symbol: "difference", formula: "one pass − two passes (exactly 0)",
+            role: .check,
+            Tensor(scalar: naive - twoPass))
         return trace
     }
 }

@@ -16,8 +16,10 @@ public enum Elimination {
 
     public static func reduce<S: ReferenceScalar>(_ a: Matrix<S>, _ b: Matrix<S>) -> Reduced<S> {
         precondition(a.rows == b.rows)
-        var a = a, b = b
-        let m = a.rows, n = a.columns
+        var a = a
+        var b = b
+        let m = a.rows
+        let n = a.columns
         var tolerance = Array(repeating: S.zero, count: n)
         if !S.isExact {
             let scale = S(max(m, n)) * S.machineEpsilon
@@ -32,15 +34,25 @@ public enum Elimination {
         for column in 0..<n where row < m {
             // Partial pivoting: the largest magnitude at or below `row`.
             var best = row
-            for i in (row + 1)..<max(m, row + 1) where a[i, column].absoluteValue > a[best, column].absoluteValue { best = i }
+            for i in (row + 1)..<max(m, row + 1) where a[i, column].absoluteValue > a[best, column].absoluteValue {
+                best = i
+            }
             let pivot = a[best, column]
             if pivot.isZero || (!S.isExact && pivot.absoluteValue <= tolerance[column]) {
                 if !S.isExact { for i in row..<m { a[i, column] = .zero } }
                 continue
             }
             if best != row {
-                for j in 0..<n { let t = a[row, j]; a[row, j] = a[best, j]; a[best, j] = t }
-                for j in 0..<b.columns { let t = b[row, j]; b[row, j] = b[best, j]; b[best, j] = t }
+                for j in 0..<n {
+                    let t = a[row, j]
+                    a[row, j] = a[best, j]
+                    a[best, j] = t
+                }
+                for j in 0..<b.columns {
+                    let t = b[row, j]
+                    b[row, j] = b[best, j]
+                    b[best, j] = t
+                }
             }
             for j in 0..<n { a[row, j] = a[row, j] / pivot }
             for j in 0..<b.columns { b[row, j] = b[row, j] / pivot }

@@ -37,7 +37,8 @@ public struct Matrix<S: ReferenceScalar>: Sendable {
     }
 
     public static func * (lhs: Matrix, rhs: Matrix) -> Matrix {
-        precondition(lhs.columns == rhs.rows, "cannot multiply \(lhs.rows)×\(lhs.columns) by \(rhs.rows)×\(rhs.columns)")
+        precondition(
+            lhs.columns == rhs.rows, "cannot multiply \(lhs.rows)×\(lhs.columns) by \(rhs.rows)×\(rhs.columns)")
         var result = Matrix(rows: lhs.rows, columns: rhs.columns)
         for i in 0..<lhs.rows {
             for j in 0..<rhs.columns {

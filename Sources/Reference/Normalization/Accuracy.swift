@@ -11,9 +11,13 @@ public func logRelativeError(_ value: Double, reference: Surd, cap: Double = 15)
     let relative = reference.isZero ? difference : difference / reference.magnitude
     // log₁₀ of a tiny exact number: scale by a power of ten to stay in Double's range.
     let (lower, _) = relative.enclosure(bits: 64)
-    var scaled = lower, shift = 0.0
+    var scaled = lower
+    var shift = 0.0
     let ten = Rational(10)
-    while scaled < Rational(1) && shift < 400 { scaled = scaled * ten; shift += 1 }
+    while scaled < Rational(1) && shift < 400 {
+        scaled = scaled * ten
+        shift += 1
+    }
     let lre = shift - log10Value(scaled.rounded(to: Double.self))
     return max(0, min(cap, lre))
 }
@@ -25,8 +29,14 @@ private func log10Value(_ value: Double) -> Double {
     let significand = value.significand // in [1, 2)
     // ln(s) by a short series around 1: s = (1 + t)/(1 − t).
     let t = (significand - 1) / (significand + 1)
-    var term = t, total = 0.0, k = 1.0
-    for _ in 0..<30 { total += term / k; term *= t * t; k += 2 }
+    var term = t
+    var total = 0.0
+    var k = 1.0
+    for _ in 0..<30 {
+        total += term / k
+        term *= t * t
+        k += 2
+    }
     let log2Significand = 2 * total / 0.6931471805599453
     return (exponent + log2Significand) / 3.321928094887362
 }

@@ -72,10 +72,12 @@ public struct BatchNormConvention: Sendable, Equatable {
     /// Where the facts come from (tags of shared/conventions.md).
     public let citation: String
 
-    public init(name: String, summary: String, momentumMeaning: MomentumMeaning, defaultMomentum: Rational,
-                averaging: Averaging = .exponential, runningVariance: VarianceEstimator, defaultEps: Rational,
-                epsPlacement: EpsPlacement = .insideRoot, averaged: AveragedStatistic = .variance,
-                initialRunningMean: Rational = 0, initialRunningVar: Rational = 1, citation: String) {
+    public init(
+        name: String, summary: String, momentumMeaning: MomentumMeaning, defaultMomentum: Rational,
+        averaging: Averaging = .exponential, runningVariance: VarianceEstimator, defaultEps: Rational,
+        epsPlacement: EpsPlacement = .insideRoot, averaged: AveragedStatistic = .variance,
+        initialRunningMean: Rational = 0, initialRunningVar: Rational = 1, citation: String
+    ) {
         self.name = name
         self.summary = summary
         self.momentumMeaning = momentumMeaning
@@ -91,13 +93,16 @@ public struct BatchNormConvention: Sendable, Equatable {
     }
 
     /// A copy with some choices replaced (command-line overrides).
-    public func with(averaging: Averaging? = nil, runningVariance: VarianceEstimator? = nil,
-                     epsPlacement: EpsPlacement? = nil, averaged: AveragedStatistic? = nil) -> BatchNormConvention {
-        BatchNormConvention(name: name, summary: summary, momentumMeaning: momentumMeaning, defaultMomentum: defaultMomentum,
-                            averaging: averaging ?? self.averaging, runningVariance: runningVariance ?? self.runningVariance,
-                            defaultEps: defaultEps, epsPlacement: epsPlacement ?? self.epsPlacement,
-                            averaged: averaged ?? self.averaged, initialRunningMean: initialRunningMean,
-                            initialRunningVar: initialRunningVar, citation: citation)
+    public func with(
+        averaging: Averaging? = nil, runningVariance: VarianceEstimator? = nil,
+        epsPlacement: EpsPlacement? = nil, averaged: AveragedStatistic? = nil
+    ) -> BatchNormConvention {
+        BatchNormConvention(
+            name: name, summary: summary, momentumMeaning: momentumMeaning, defaultMomentum: defaultMomentum,
+            averaging: averaging ?? self.averaging, runningVariance: runningVariance ?? self.runningVariance,
+            defaultEps: defaultEps, epsPlacement: epsPlacement ?? self.epsPlacement,
+            averaged: averaged ?? self.averaged, initialRunningMean: initialRunningMean,
+            initialRunningVar: initialRunningVar, citation: citation)
     }
 }
 
@@ -115,7 +120,8 @@ extension BatchNormConvention {
     /// 1/num_batches_tracked (the first batch replaces the initial values). [PT-bn]
     public static let pytorchCumulative = BatchNormConvention(
         name: "pytorch-cma", summary: "PyTorch BatchNorm momentum=None: cumulative average 1/n, unbiased running var",
-        momentumMeaning: .factorOnNew, defaultMomentum: decimal("0.1"), averaging: .cumulative, runningVariance: .unbiased,
+        momentumMeaning: .factorOnNew, defaultMomentum: decimal("0.1"), averaging: .cumulative,
+        runningVariance: .unbiased,
         defaultEps: decimal("1e-5"), citation: "[PT-bn] docstring note on momentum=None, num_batches_tracked")
 
     /// Keras 3 `BatchNormalization`: `moving = moving·momentum + batch·(1 − momentum)`,
@@ -136,7 +142,8 @@ extension BatchNormConvention {
     /// default 1.0 (the running value is the batch's), Bessel-corrected
     /// variance, ε = 0.001. [TF-fbn-doc], [TF-fused]
     public static let tfFused = BatchNormConvention(
-        name: "tf-fused", summary: "TF fused_batch_norm: exponential_avg_factor 1.0 on the new batch, unbiased var, eps 1e-3",
+        name: "tf-fused",
+        summary: "TF fused_batch_norm: exponential_avg_factor 1.0 on the new batch, unbiased var, eps 1e-3",
         momentumMeaning: .factorOnNew, defaultMomentum: 1, runningVariance: .unbiased,
         defaultEps: decimal("1e-3"), citation: "[TF-fbn-doc]; [TF-fused] rest_size_adjust")
 
@@ -165,9 +172,11 @@ extension BatchNormConvention {
     /// `s₂ ← d·s₂ + 1`, c = m/(m − 1) (1 when m = 1), d = 0.999; test-time
     /// statistics `s/s₂`; sums start at 0. [CAFFE-bn] L136-146, [CAFFE-proto] L526-546
     public static let caffe = BatchNormConvention(
-        name: "caffe", summary: "Caffe BatchNorm: normalised sums with moving_average_fraction 0.999, m/(m-1), eps 1e-5",
+        name: "caffe",
+        summary: "Caffe BatchNorm: normalised sums with moving_average_fraction 0.999, m/(m-1), eps 1e-5",
         momentumMeaning: .decayOnOld, defaultMomentum: decimal("0.999"), averaging: .caffeNormalizedSum,
-        runningVariance: .unbiasedOrBiasedAtOne, defaultEps: decimal("1e-5"), initialRunningMean: 0, initialRunningVar: 0,
+        runningVariance: .unbiasedOrBiasedAtOne, defaultEps: decimal("1e-5"), initialRunningMean: 0,
+        initialRunningVar: 0,
         citation: "[CAFFE-bn] L126-146, L98-105; [CAFFE-proto] L526-546")
 
     /// Course notes 000: mean of the batch means and mean of the batch standard
@@ -183,13 +192,15 @@ extension BatchNormConvention {
     public static let notes001 = BatchNormConvention(
         name: "notes-001", summary: "Notes 001 Eq. 7.17: decay rho on the old value, biased var, eps OUTSIDE the root",
         momentumMeaning: .decayOnOld, defaultMomentum: decimal("0.9"), runningVariance: .biased,
-        defaultEps: decimal("1e-5"), epsPlacement: .outsideRoot, citation: "shared/seeds/001 Eq. 7.17; conventions.md §10")
+        defaultEps: decimal("1e-5"), epsPlacement: .outsideRoot,
+        citation: "shared/seeds/001 Eq. 7.17; conventions.md §10")
 
     /// Course notes 002, Algorithm 2: E[x] = E_B[μ_B], Var[x] = m/(m − 1)·E_B[σ²_B]
     /// (Eqs. 47–48) — the plain average over the batches of the unbiased batch
     /// variances; ε inside (Eq. 49). The notes give no ε; 1e-5 is taken.
     public static let notes002 = BatchNormConvention(
-        name: "notes-002", summary: "Notes 002 Alg. 2: average of batch means, m/(m-1) times average of batch variances",
+        name: "notes-002",
+        summary: "Notes 002 Alg. 2: average of batch means, m/(m-1) times average of batch variances",
         momentumMeaning: .factorOnNew, defaultMomentum: 0, averaging: .cumulative, runningVariance: .unbiased,
         defaultEps: decimal("1e-5"), citation: "shared/seeds/002 Algorithm 2, Eqs. 47-49; conventions.md §10")
 
@@ -199,25 +210,31 @@ extension BatchNormConvention {
     public static let notes004 = BatchNormConvention(
         name: "notes-004", summary: "Notes 004: moving averages of mean and of std dev, alpha on the old value, no eps",
         momentumMeaning: .decayOnOld, defaultMomentum: decimal("0.9"), runningVariance: .biased,
-        defaultEps: 0, averaged: .standardDeviation, citation: "shared/seeds/004 (moving averages of mu and sigma); conventions.md §10")
+        defaultEps: 0, averaged: .standardDeviation,
+        citation: "shared/seeds/004 (moving averages of mu and sigma); conventions.md §10")
 
     /// tf.keras 2.x `BatchNormalization(fused=True)` (the default when eligible):
     /// Keras's decay 0.99 on the old value, but the fused op feeds the moving
     /// variance the Bessel-corrected batch variance; ε = 1e-3.
     /// [TFK212] L243, L640-660; [TF-fused]; tensorflow/tensorflow#55545
     public static let tfKerasFused = BatchNormConvention(
-        name: "tf-keras-fused", summary: "tf.keras 2.x fused=True: decay 0.99 on the old value, unbiased moving var, eps 1e-3",
+        name: "tf-keras-fused",
+        summary: "tf.keras 2.x fused=True: decay 0.99 on the old value, unbiased moving var, eps 1e-3",
         momentumMeaning: .decayOnOld, defaultMomentum: decimal("0.99"), runningVariance: .unbiased,
-        defaultEps: decimal("1e-3"), citation: "[TFK212] _fused_batch_norm; [TF-fused] rest_size_adjust; tensorflow/tensorflow#55545")
+        defaultEps: decimal("1e-3"),
+        citation: "[TFK212] _fused_batch_norm; [TF-fused] rest_size_adjust; tensorflow/tensorflow#55545")
 
     /// cuDNN `cudnnBatchNormalizationForwardTraining`: `exponentialAverageFactor`
     /// weighs the new batch (no default; the header says to use 1 on the first
     /// call, taken here), unbiased running variance, ε ≥ CUDNN_BN_MIN_EPSILON = 1e-5.
     /// [CUDNN-h]; apache/mxnet#21111
     public static let cudnn = BatchNormConvention(
-        name: "cudnn", summary: "cuDNN: exponentialAverageFactor on the new batch (1 on the first call), unbiased running var, eps 1e-5",
+        name: "cudnn",
+        summary:
+            "cuDNN: exponentialAverageFactor on the new batch (1 on the first call), unbiased running var, eps 1e-5",
         momentumMeaning: .factorOnNew, defaultMomentum: 1, runningVariance: .unbiased,
-        defaultEps: decimal("1e-5"), citation: "[CUDNN-h] cudnnBatchNormalizationForwardTraining; soumith/cudnn.torch#199")
+        defaultEps: decimal("1e-5"),
+        citation: "[CUDNN-h] cudnnBatchNormalizationForwardTraining; soumith/cudnn.torch#199")
 
     /// oneDNN Graph `BatchNormForwardTraining`: `new = momentum·old + (1 − momentum)·batch`,
     /// default 0.5 when absent, population (biased) variance; ε is a required
@@ -231,9 +248,11 @@ extension BatchNormConvention {
     /// Var[x] = m/(m − 1)·E_B[σ²_B] over the training batches; ε inside.
     /// (The same choices as notes 002, which follows it.) [conventions §2 "BN paper"]
     public static let ioffeSzegedy = BatchNormConvention(
-        name: "ioffe-szegedy", summary: "BN paper Algorithm 2: average of batch means, m/(m-1) times average of batch variances",
+        name: "ioffe-szegedy",
+        summary: "BN paper Algorithm 2: average of batch means, m/(m-1) times average of batch variances",
         momentumMeaning: .factorOnNew, defaultMomentum: 0, averaging: .cumulative, runningVariance: .unbiased,
-        defaultEps: decimal("1e-5"), citation: "Ioffe & Szegedy 2015, Algorithm 2 step 10 (quoted in keras-team/keras PR #9028)")
+        defaultEps: decimal("1e-5"),
+        citation: "Ioffe & Szegedy 2015, Algorithm 2 step 10 (quoted in keras-team/keras PR #9028)")
 
     /// Every named convention, in the order help texts list them.
     public static let presets: [BatchNormConvention] = [
@@ -246,7 +265,8 @@ extension BatchNormConvention {
     /// The preset called `name`; an unknown name is the error listing the known ones.
     public static func named(_ name: String) throws -> BatchNormConvention {
         guard let convention = presets.first(where: { $0.name == name }) else {
-            throw ReferenceError("convention \"\(name)\" is unknown; known conventions: \(presetNames.joined(separator: ", "))")
+            throw ReferenceError(
+                "convention \"\(name)\" is unknown; known conventions: \(presetNames.joined(separator: ", "))")
         }
         return convention
     }
@@ -255,7 +275,8 @@ extension BatchNormConvention {
     public func momentum(_ given: Rational?) throws -> Rational {
         guard let given else { return defaultMomentum }
         guard given.signum >= 0, given <= 1 else {
-            let meaning = momentumMeaning == .factorOnNew ? "the weight of the new batch" : "the weight of the old value"
+            let meaning =
+                momentumMeaning == .factorOnNew ? "the weight of the new batch" : "the weight of the old value"
             throw ReferenceError("momentum = \(given) is outside [0, 1] (in convention \(name) it is \(meaning))")
         }
         return given
@@ -298,7 +319,8 @@ extension BatchNormConvention {
             case .decayOnOld: return "\(symbol) ← momentum·\(symbol) + (1 − momentum)·B"
             }
         case .cumulative: return "\(symbol) ← \(symbol) + (B − \(symbol))/k  (cumulative average, k = batches seen)"
-        case .caffeNormalizedSum: return "\(symbol) ← (B + d·s₂·\(symbol))/(d·s₂ + 1), s₂ ← d·s₂ + 1  (Caffe sums, d = momentum)"
+        case .caffeNormalizedSum:
+            return "\(symbol) ← (B + d·s₂·\(symbol))/(d·s₂ + 1), s₂ ← d·s₂ + 1  (Caffe sums, d = momentum)"
         }
     }
 
@@ -308,7 +330,9 @@ extension BatchNormConvention {
         case .biased: return biased
         case .unbiased:
             guard m > 1 else {
-                throw ReferenceError("a batch of one value per channel has no unbiased variance m/(m − 1) (convention \(name)); give more than 1 value per channel")
+                throw ReferenceError(
+                    "a batch of one value per channel has no unbiased variance m/(m − 1) (convention \(name)); give more than 1 value per channel"
+                )
             }
             return biased * S(Rational(m)) / S(Rational(m - 1))
         case .unbiasedOrBiasedAtOne:
@@ -316,7 +340,8 @@ extension BatchNormConvention {
         case .keras2:
             let denominator = Rational(m) - 1 - eps
             guard denominator.signum > 0 else {
-                throw ReferenceError("Keras 2 running variance factor m/(m − 1 − eps) needs m > 1 + eps (m = \(m), eps = \(eps))")
+                throw ReferenceError(
+                    "Keras 2 running variance factor m/(m − 1 − eps) needs m > 1 + eps (m = \(m), eps = \(eps))")
             }
             return biased * S(Rational(m) / denominator)
         }

@@ -36,8 +36,9 @@ struct NormalizationPlan {
                 }
             }
         }
-        return NormalizationPlan(shape: layout.shape, groups: groups, statShape: [layout.channels], affineIndex: affine,
-                                 affineShape: [layout.channels], over: "n\(layout.spatialText)", label: { "channel \($0)" })
+        return NormalizationPlan(
+            shape: layout.shape, groups: groups, statShape: [layout.channels], affineIndex: affine,
+            affineShape: [layout.channels], over: "n\(layout.spatialText)", label: { "channel \($0)" })
     }
 
     /// Group norm: G groups of C/G contiguous channels, statistics per
@@ -57,9 +58,11 @@ struct NormalizationPlan {
             }
         }
         let affineShape = elementwise ? Array(layout.shape.dropFirst()) : [layout.channels]
-        return NormalizationPlan(shape: layout.shape, groups: groups, statShape: groupCount == 1 ? [layout.batch] : [layout.batch, groupCount], affineIndex: affine,
-                                 affineShape: affineShape, over: groupCount == 1 ? "c\(layout.spatialText)" : "c∈g\(layout.spatialText)",
-                                 label: { "sample \($0 / groupCount)" + (groupCount == 1 ? "" : ", group \($0 % groupCount)") })
+        return NormalizationPlan(
+            shape: layout.shape, groups: groups,
+            statShape: groupCount == 1 ? [layout.batch] : [layout.batch, groupCount], affineIndex: affine,
+            affineShape: affineShape, over: groupCount == 1 ? "c\(layout.spatialText)" : "c∈g\(layout.spatialText)",
+            label: { "sample \($0 / groupCount)" + (groupCount == 1 ? "" : ", group \($0 % groupCount)") })
     }
 
     /// ε = 0 needs non-zero variance in every group, and ε outside the root
@@ -101,7 +104,9 @@ func normalizeRecording<S: ReferenceScalar>(
     _ trace: inout Trace<S>, plan: NormalizationPlan, x: [S], gamma: [S], beta: [S], dy: [S]?,
     eps: Rational, placement: BatchNormConvention.EpsPlacement, prefix: String = "", outputs: Bool = true
 ) throws -> NormalizationValues<S> {
-    let shape = plan.shape, statShape = plan.statShape, over = plan.over
+    let shape = plan.shape
+    let statShape = plan.statShape
+    let over = plan.over
     let groupOf: [Int] = {
         var result = Array(repeating: 0, count: plan.count)
         for (g, members) in plan.groups.enumerated() { for index in members { result[index] = g } }
@@ -113,7 +118,9 @@ func normalizeRecording<S: ReferenceScalar>(
         try (0..<plan.count).map { try body($0, groupOf[$0]) }
     }
     @discardableResult
-    func record(_ name: String, _ symbol: String, _ formula: String, _ values: [S], shape: [Int], role: StepRole = .intermediate) -> [S] {
+    func record(
+        _ name: String, _ symbol: String, _ formula: String, _ values: [S], shape: [Int], role: StepRole = .intermediate
+    ) -> [S] {
         trace.record(prefix + name, symbol: symbol, formula: formula, role: role, Tensor(shape: shape, values: values))
         return values
     }
@@ -121,31 +128,50 @@ func normalizeRecording<S: ReferenceScalar>(
     let epsS = S(eps)
 
     // Forward (Algorithm 1 of notes 002).
-    let mean = record("mean", "μ", "μ = (1/m) Σ_{\(over)} x", perGroup { members in sum(members.map { x[$0] }) } .enumerated().map { $1 / counts[$0] }, shape: statShape)
+    let mean = record(
+        "mean", "μ", "μ = (1/m) Σ_{\(over)} x",
+        perGroup { members in sum(members.map { x[$0] }) }.enumerated().map { $1 / counts[$0] }, shape: statShape)
     let centered = record("centered", "x − μ", "x − μ", perElement { x[$0] - mean[$1] }, shape: shape)
     let squared = record("centered_sq", "(x − μ)²", "(x − μ)²", centered.map { $0 * $0 }, shape: shape)
-    let variance = record("var", "σ²", "σ² = (1/m) Σ_{\(over)} (x − μ)²  (biased)",
-                          perGroup { members in sum(members.map { squared[$0] }) }.enumerated().map { $1 / counts[$0] }, shape: statShape)
-    let std: [S], root: [S]
+    let variance = record(
+        "var", "σ²", "σ² = (1/m) Σ_{\(over)} (x − μ)²  (biased)",
+        perGroup { members in sum(members.map { squared[$0] }) }.enumerated().map { $1 / counts[$0] }, shape: statShape)
+    let std: [S]
+    let root: [S]
     switch placement {
     case .insideRoot:
         let shifted = record("var_eps", "σ² + ε", "σ² + ε", variance.map { $0 + epsS }, shape: statShape)
-        std = record("std", "√(σ² + ε)", "√(σ² + ε)", try shifted.enumerated().map { try squareRoot($1, what: "√(σ² + ε) of \(plan.label($0))") }, shape: statShape)
+        std = record(
+            "std", "√(σ² + ε)", "√(σ² + ε)",
+            try shifted.enumerated().map { try squareRoot($1, what: "√(σ² + ε) of \(plan.label($0))") },
+            shape: statShape)
         root = std
     case .outsideRoot:
-        root = record("sqrt_var", "√σ²", "√σ²", try variance.enumerated().map { try squareRoot($1, what: "√σ² of \(plan.label($0))") }, shape: statShape)
+        root = record(
+            "sqrt_var", "√σ²", "√σ²",
+            try variance.enumerated().map { try squareRoot($1, what: "√σ² of \(plan.label($0))") }, shape: statShape)
         std = record("std", "√σ² + ε", "√σ² + ε  (ε outside the root)", root.map { $0 + epsS }, shape: statShape)
     }
-    let invStd = record("inv_std", "1/√(σ² + ε)", placement == .insideRoot ? "1/√(σ² + ε)" : "1/(√σ² + ε)", std.map { S.one / $0 }, shape: statShape)
+    let invStd = record(
+        "inv_std", "1/√(σ² + ε)", placement == .insideRoot ? "1/√(σ² + ε)" : "1/(√σ² + ε)", std.map { S.one / $0 },
+        shape: statShape)
     let xhat = record("xhat", "x̂", "x̂ = (x − μ)·(1/√(σ² + ε))", perElement { centered[$0] * invStd[$1] }, shape: shape)
-    let scaled = record("gamma_xhat", "γx̂", "γ·x̂", (0..<plan.count).map { gamma[plan.affineIndex[$0]] * xhat[$0] }, shape: shape)
-    let y = record("y", "y", "y = γx̂ + β", (0..<plan.count).map { scaled[$0] + beta[plan.affineIndex[$0]] }, shape: shape, role: outputRole)
+    let scaled = record(
+        "gamma_xhat", "γx̂", "γ·x̂", (0..<plan.count).map { gamma[plan.affineIndex[$0]] * xhat[$0] }, shape: shape)
+    let y = record(
+        "y", "y", "y = γx̂ + β", (0..<plan.count).map { scaled[$0] + beta[plan.affineIndex[$0]] }, shape: shape,
+        role: outputRole)
 
     // Checks: Σx̂ = 0 and Σx̂² = m·σ²/(σ² + ε) per group.
-    record("sum_xhat", "Σx̂", "Σ_{\(over)} x̂  (exactly 0)", perGroup { members in sum(members.map { xhat[$0] }) }, shape: statShape, role: .check)
-    record("sum_xhat_sq_minus_expected", "Σx̂² − mσ²/(σ² + ε)", "Σ x̂² − m·σ²/std²  (exactly 0)",
-           plan.groups.indices.map { g in sum(plan.groups[g].map { xhat[$0] * xhat[$0] }) - counts[g] * variance[g] / (std[g] * std[g]) },
-           shape: statShape, role: .check)
+    record(
+        "sum_xhat", "Σx̂", "Σ_{\(over)} x̂  (exactly 0)", perGroup { members in sum(members.map { xhat[$0] }) },
+        shape: statShape, role: .check)
+    record(
+        "sum_xhat_sq_minus_expected", "Σx̂² − mσ²/(σ² + ε)", "Σ x̂² − m·σ²/std²  (exactly 0)",
+        plan.groups.indices.map { g in
+            sum(plan.groups[g].map { xhat[$0] * xhat[$0] }) - counts[g] * variance[g] / (std[g] * std[g])
+        },
+        shape: statShape, role: .check)
 
     var values = NormalizationValues(mean: mean, variance: variance, std: std, xhat: xhat, y: y, dx: nil)
     guard let dy else { return values }
@@ -157,27 +183,53 @@ func normalizeRecording<S: ReferenceScalar>(
         return totals
     }
     record("dbeta", "∂ℓ/∂β", "∂ℓ/∂β = Σ ∂ℓ/∂y", affineSum { dy[$0] }, shape: plan.affineShape, role: outputRole)
-    record("dgamma", "∂ℓ/∂γ", "∂ℓ/∂γ = Σ ∂ℓ/∂y·x̂", affineSum { dy[$0] * xhat[$0] }, shape: plan.affineShape, role: outputRole)
-    let dxhat = record("dxhat", "∂ℓ/∂x̂", "∂ℓ/∂x̂ = ∂ℓ/∂y·γ", (0..<plan.count).map { dy[$0] * gamma[plan.affineIndex[$0]] }, shape: shape)
-    let dInvStd = record("dinv_std", "∂ℓ/∂(1/std)", "Σ_{\(over)} ∂ℓ/∂x̂·(x − μ)", perGroup { members in sum(members.map { dxhat[$0] * centered[$0] }) }, shape: statShape)
-    let dStd = record("dstd", "∂ℓ/∂std", "−∂ℓ/∂(1/std) / std²", dInvStd.enumerated().map { -$1 / (std[$0] * std[$0]) }, shape: statShape)
+    record(
+        "dgamma", "∂ℓ/∂γ", "∂ℓ/∂γ = Σ ∂ℓ/∂y·x̂", affineSum { dy[$0] * xhat[$0] }, shape: plan.affineShape,
+        role: outputRole)
+    let dxhat = record(
+        "dxhat", "∂ℓ/∂x̂", "∂ℓ/∂x̂ = ∂ℓ/∂y·γ", (0..<plan.count).map { dy[$0] * gamma[plan.affineIndex[$0]] }, shape: shape
+    )
+    let dInvStd = record(
+        "dinv_std", "∂ℓ/∂(1/std)", "Σ_{\(over)} ∂ℓ/∂x̂·(x − μ)",
+        perGroup { members in sum(members.map { dxhat[$0] * centered[$0] }) }, shape: statShape)
+    let dStd = record(
+        "dstd", "∂ℓ/∂std", "−∂ℓ/∂(1/std) / std²", dInvStd.enumerated().map { -$1 / (std[$0] * std[$0]) },
+        shape: statShape)
     let two = S(2)
-    let dVar = record("dvar", "∂ℓ/∂σ²", placement == .insideRoot ? "∂ℓ/∂std / (2√(σ² + ε)) = Σ ∂ℓ/∂x̂·(x − μ)·(−½)(σ² + ε)^(−3/2)" : "∂ℓ/∂std / (2√σ²)",
-                      dStd.enumerated().map { $1 / (two * root[$0]) }, shape: statShape)
-    let dCentered = record("dcentered", "∂ℓ/∂(x − μ)", "∂ℓ/∂x̂·(1/std) + ∂ℓ/∂σ²·2(x − μ)/m",
-                           perElement { dxhat[$0] * invStd[$1] + dVar[$1] * two * centered[$0] / counts[$1] }, shape: shape)
-    let dMean = record("dmean", "∂ℓ/∂μ", "∂ℓ/∂μ = −Σ_{\(over)} ∂ℓ/∂(x − μ)", perGroup { members in -sum(members.map { dCentered[$0] }) }, shape: statShape)
-    let dx = record("dx", "∂ℓ/∂x", "∂ℓ/∂x = ∂ℓ/∂(x − μ) + ∂ℓ/∂μ/m", perElement { dCentered[$0] + dMean[$1] / counts[$1] }, shape: shape, role: outputRole)
+    let dVar = record(
+        "dvar", "∂ℓ/∂σ²",
+        placement == .insideRoot ? "∂ℓ/∂std / (2√(σ² + ε)) = Σ ∂ℓ/∂x̂·(x − μ)·(−½)(σ² + ε)^(−3/2)" : "∂ℓ/∂std / (2√σ²)",
+        dStd.enumerated().map { $1 / (two * root[$0]) }, shape: statShape)
+    let dCentered = record(
+        "dcentered", "∂ℓ/∂(x − μ)", "∂ℓ/∂x̂·(1/std) + ∂ℓ/∂σ²·2(x − μ)/m",
+        perElement { dxhat[$0] * invStd[$1] + dVar[$1] * two * centered[$0] / counts[$1] }, shape: shape)
+    let dMean = record(
+        "dmean", "∂ℓ/∂μ", "∂ℓ/∂μ = −Σ_{\(over)} ∂ℓ/∂(x − μ)",
+        perGroup { members in -sum(members.map { dCentered[$0] }) }, shape: statShape)
+    let dx = record(
+        "dx", "∂ℓ/∂x", "∂ℓ/∂x = ∂ℓ/∂(x − μ) + ∂ℓ/∂μ/m", perElement { dCentered[$0] + dMean[$1] / counts[$1] },
+        shape: shape, role: outputRole)
 
     // The compact formula (notes 002 Eqs. 44–45), for every group:
     // dx = (m·ĝ − Σĝ − x̂·Σ(ĝ·x̂)·std/√σ²ₑ)/(m·std), ĝ = ∂ℓ/∂x̂ (κ = std/root is 1 with ε inside).
-    let sumG = record("sum_dxhat", "Σ∂ℓ/∂x̂", "Σ_{\(over)} ∂ℓ/∂x̂", perGroup { members in sum(members.map { dxhat[$0] }) }, shape: statShape)
-    let sumGX = record("sum_dxhat_xhat", "Σ∂ℓ/∂x̂·x̂", "Σ_{\(over)} ∂ℓ/∂x̂·x̂", perGroup { members in sum(members.map { dxhat[$0] * xhat[$0] }) }, shape: statShape)
-    let kappa: [S] = placement == .insideRoot ? Array(repeating: S.one, count: std.count) : std.enumerated().map { $1 / root[$0] }
-    let compact = record("dx_compact", "∂ℓ/∂x (compact)",
-                         placement == .insideRoot ? "(m·∂ℓ/∂x̂ − Σ∂ℓ/∂x̂ − x̂·Σ(∂ℓ/∂x̂·x̂)) / (m·√(σ² + ε))" : "(m·∂ℓ/∂x̂ − Σ∂ℓ/∂x̂ − x̂·Σ(∂ℓ/∂x̂·x̂)·std/√σ²) / (m·std)",
-                         perElement { i, g in (counts[g] * dxhat[i] - sumG[g] - xhat[i] * sumGX[g] * kappa[g]) * invStd[g] / counts[g] }, shape: shape)
-    record("dx_graph_minus_compact", "∂ℓ/∂x − compact", "graph ∂ℓ/∂x − compact ∂ℓ/∂x  (exactly 0)", (0..<plan.count).map { dx[$0] - compact[$0] }, shape: shape, role: .check)
+    let sumG = record(
+        "sum_dxhat", "Σ∂ℓ/∂x̂", "Σ_{\(over)} ∂ℓ/∂x̂", perGroup { members in sum(members.map { dxhat[$0] }) },
+        shape: statShape)
+    let sumGX = record(
+        "sum_dxhat_xhat", "Σ∂ℓ/∂x̂·x̂", "Σ_{\(over)} ∂ℓ/∂x̂·x̂",
+        perGroup { members in sum(members.map { dxhat[$0] * xhat[$0] }) }, shape: statShape)
+    let kappa: [S] =
+        placement == .insideRoot ? Array(repeating: S.one, count: std.count) : std.enumerated().map { $1 / root[$0] }
+    let compact = record(
+        "dx_compact", "∂ℓ/∂x (compact)",
+        placement == .insideRoot
+            ? "(m·∂ℓ/∂x̂ − Σ∂ℓ/∂x̂ − x̂·Σ(∂ℓ/∂x̂·x̂)) / (m·√(σ² + ε))"
+            : "(m·∂ℓ/∂x̂ − Σ∂ℓ/∂x̂ − x̂·Σ(∂ℓ/∂x̂·x̂)·std/√σ²) / (m·std)",
+        perElement { i, g in (counts[g] * dxhat[i] - sumG[g] - xhat[i] * sumGX[g] * kappa[g]) * invStd[g] / counts[g] },
+        shape: shape)
+    record(
+        "dx_graph_minus_compact", "∂ℓ/∂x − compact", "graph ∂ℓ/∂x − compact ∂ℓ/∂x  (exactly 0)",
+        (0..<plan.count).map { dx[$0] - compact[$0] }, shape: shape, role: .check)
     values.dx = dx
     return values
 }

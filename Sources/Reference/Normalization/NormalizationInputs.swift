@@ -17,23 +17,38 @@ extension CaseInput {
     func batchNormConvention() throws -> BatchNormConvention {
         var convention = try BatchNormConvention.named(convention ?? "pytorch")
         if let word = param("running_var_estimator") {
-            let map: [String: BatchNormConvention.VarianceEstimator] = ["biased": .biased, "unbiased": .unbiased, "keras2": .keras2, "caffe": .unbiasedOrBiasedAtOne]
-            guard let value = map[word] else { throw ReferenceError("parameter running_var_estimator = \"\(word)\" must be one of biased, unbiased, keras2, caffe") }
+            let map: [String: BatchNormConvention.VarianceEstimator] = [
+                "biased": .biased, "unbiased": .unbiased, "keras2": .keras2, "caffe": .unbiasedOrBiasedAtOne,
+            ]
+            guard let value = map[word] else {
+                throw ReferenceError(
+                    "parameter running_var_estimator = \"\(word)\" must be one of biased, unbiased, keras2, caffe")
+            }
             convention = convention.with(runningVariance: value)
         }
         if let word = param("eps_placement") {
             let map: [String: BatchNormConvention.EpsPlacement] = ["inside": .insideRoot, "outside": .outsideRoot]
-            guard let value = map[word] else { throw ReferenceError("parameter eps_placement = \"\(word)\" must be inside or outside") }
+            guard let value = map[word] else {
+                throw ReferenceError("parameter eps_placement = \"\(word)\" must be inside or outside")
+            }
             convention = convention.with(epsPlacement: value)
         }
         if let word = param("averaging") {
-            let map: [String: BatchNormConvention.Averaging] = ["exponential": .exponential, "cumulative": .cumulative, "caffe": .caffeNormalizedSum]
-            guard let value = map[word] else { throw ReferenceError("parameter averaging = \"\(word)\" must be exponential, cumulative or caffe") }
+            let map: [String: BatchNormConvention.Averaging] = [
+                "exponential": .exponential, "cumulative": .cumulative, "caffe": .caffeNormalizedSum,
+            ]
+            guard let value = map[word] else {
+                throw ReferenceError("parameter averaging = \"\(word)\" must be exponential, cumulative or caffe")
+            }
             convention = convention.with(averaging: value)
         }
         if let word = param("averaged") {
-            let map: [String: BatchNormConvention.AveragedStatistic] = ["variance": .variance, "std": .standardDeviation]
-            guard let value = map[word] else { throw ReferenceError("parameter averaged = \"\(word)\" must be variance or std") }
+            let map: [String: BatchNormConvention.AveragedStatistic] = [
+                "variance": .variance, "std": .standardDeviation,
+            ]
+            guard let value = map[word] else {
+                throw ReferenceError("parameter averaged = \"\(word)\" must be variance or std")
+            }
             convention = convention.with(averaged: value)
         }
         return convention
@@ -59,7 +74,9 @@ struct ChannelLayout {
         guard tensor.shape.count >= 2 else {
             throw ReferenceError("input \(name) has shape \(tensor.shape); it must be (N, C) or (N, C, H, W)")
         }
-        guard tensor.count > 0 else { throw ReferenceError("input \(name) is empty (shape \(tensor.shape)): an empty batch has no statistics") }
+        guard tensor.count > 0 else {
+            throw ReferenceError("input \(name) is empty (shape \(tensor.shape)): an empty batch has no statistics")
+        }
         shape = tensor.shape
         batch = shape[0]
         channels = shape[1]
@@ -76,7 +93,9 @@ struct ChannelLayout {
 func channelVector(_ input: CaseInput, _ name: String, channels: Int, fill: Rational) throws -> Tensor<Rational> {
     guard let tensor = input.tensor(name) else { return Tensor(vector: Array(repeating: fill, count: channels)) }
     guard tensor.count == channels, tensor.shape.count <= 1 || tensor.shape.filter({ $0 != 1 }).count <= 1 else {
-        throw ReferenceError("input \(name) has shape \(tensor.shape) (\(tensor.count) values); it must hold one value per channel, C = \(channels)")
+        throw ReferenceError(
+            "input \(name) has shape \(tensor.shape) (\(tensor.count) values); it must hold one value per channel, C = \(channels)"
+        )
     }
     return Tensor(vector: tensor.values)
 }

@@ -45,8 +45,8 @@ public func scalarBatchNormForward(
 ) {
     let (n, c, hw): (Int, Int, Int)
     switch shape {
-    case let .nc(nn, cc): (n, c, hw) = (nn, cc, 1)
-    case let .nchw(nn, cc, h, w): (n, c, hw) = (nn, cc, h * w)
+    case .nc(let nn, let cc): (n, c, hw) = (nn, cc, 1)
+    case .nchw(let nn, let cc, let h, let w): (n, c, hw) = (nn, cc, h * w)
     }
     let m = Double(n * hw)
     for ch in 0..<c {
@@ -54,7 +54,12 @@ public func scalarBatchNormForward(
         for i in 0..<n { for k in 0..<hw { sum += x[(i * c + ch) * hw + k] } }
         let mean = sum / m
         var sq = 0.0
-        for i in 0..<n { for k in 0..<hw { let d = x[(i * c + ch) * hw + k] - mean; sq += d * d } }
+        for i in 0..<n {
+            for k in 0..<hw {
+                let d = x[(i * c + ch) * hw + k] - mean
+                sq += d * d
+            }
+        }
         let invstd = 1 / (sq / m + eps).squareRoot()
         for i in 0..<n {
             for k in 0..<hw {
@@ -68,7 +73,7 @@ public func scalarBatchNormForward(
 private func _now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
 
 private func _median(_ body: () -> Void, repetitions: Int) -> Double {
-    body()   // warm-up: page faults, caches
+    body() // warm-up: page faults, caches
     var t: [Double] = []
     for _ in 0..<max(1, repetitions) {
         let t0 = _now()
@@ -81,10 +86,15 @@ private func _median(_ body: () -> Void, repetitions: Int) -> Double {
 
 /// memcpy of `bytes` split over `threads` workers.
 private func _copy(_ dst: UnsafeMutableRawPointer, _ src: UnsafeRawPointer, _ bytes: Int, threads: Int) {
-    if threads <= 1 { dst.copyMemory(from: src, byteCount: bytes); return }
-    let d = UInt(bitPattern: dst), s = UInt(bitPattern: src)
+    if threads <= 1 {
+        dst.copyMemory(from: src, byteCount: bytes)
+        return
+    }
+    let d = UInt(bitPattern: dst)
+    let s = UInt(bitPattern: src)
     DispatchQueue.concurrentPerform(iterations: threads) { i in
-        let lo = bytes * i / threads, hi = bytes * (i + 1) / threads
+        let lo = bytes * i / threads
+        let hi = bytes * (i + 1) / threads
         UnsafeMutableRawPointer(bitPattern: d + UInt(lo))!
             .copyMemory(from: UnsafeRawPointer(bitPattern: s + UInt(lo))!, byteCount: hi - lo)
     }
@@ -92,8 +102,8 @@ private func _copy(_ dst: UnsafeMutableRawPointer, _ src: UnsafeRawPointer, _ by
 
 private func _dims(_ s: NormShape) -> [Int] {
     switch s {
-    case let .nc(n, c): return [n, c]
-    case let .nchw(n, c, h, w): return [n, c, h, w]
+    case .nc(let n, let c): return [n, c]
+    case .nchw(let n, let c, let h, let w): return [n, c, h, w]
     }
 }
 
@@ -101,19 +111,28 @@ private func _bench<T: KernelScalar>(
     _: T.Type, shape: NormShape, repetitions: Int, threadsList: [Int],
     reference: ScalarBatchNormForward?
 ) -> [KernelBenchResult] {
-    let n = shape.count, C = shape.channels, size = MemoryLayout<T>.size
-    var rng = SplitMix64(seed: 0x4E4F524D)
+    let n = shape.count
+    let C = shape.channels
+    let size = MemoryLayout<T>.size
+    var rng = SplitMix64(seed: 0x4E4F_524D)
     let xd = (0..<n).map { _ in 3 + 4 * rng.nextUnit() - 2 }
     let x = xd.map { T($0) }
     let dy = (0..<n).map { _ in T(rng.nextUnit() - 0.5) }
-    let gamma = (0..<C).map { _ in T(0.5 + rng.nextUnit()) }, beta = (0..<C).map { _ in T(rng.nextUnit() - 0.5) }
-    var y = [T](repeating: 0, count: n), dx = y
-    var dg = [T](repeating: 0, count: C), db = dg
+    let gamma = (0..<C).map { _ in T(0.5 + rng.nextUnit()) }
+    let beta = (0..<C).map { _ in T(rng.nextUnit() - 0.5) }
+    var y = [T](repeating: 0, count: n)
+    var dx = y
+    var dg = [T](repeating: 0, count: C)
+    var db = dg
     let dims = _dims(shape)
     var out: [KernelBenchResult] = []
-    func record(_ engine: String, _ op: String, _ threads: Int, _ secs: Double, _ bytes: Int, _ dtype: String = T.dtypeName) {
-        out.append(KernelBenchResult(engine: engine, op: op, dtype: dtype, shape: dims, threads: threads, seconds: secs,
-                                     bytes: bytes, elementsPerSecond: Double(n) / secs, gbps: Double(bytes) / secs / 1e9))
+    func record(
+        _ engine: String, _ op: String, _ threads: Int, _ secs: Double, _ bytes: Int, _ dtype: String = T.dtypeName
+    ) {
+        out.append(
+            KernelBenchResult(
+                engine: engine, op: op, dtype: dtype, shape: dims, threads: threads, seconds: secs,
+                bytes: bytes, elementsPerSecond: Double(n) / secs, gbps: Double(bytes) / secs / 1e9))
     }
     x.withUnsafeBufferPointer { xb in
         dy.withUnsafeBufferPointer { dyb in
@@ -124,34 +143,45 @@ private func _bench<T: KernelScalar>(
                             dg.withUnsafeMutableBufferPointer { dgb in
                                 db.withUnsafeMutableBufferPointer { dbb in
                                     for t in threadsList {
-                                        let tc = _median({ _copy(yb.baseAddress!, xb.baseAddress!, n * size, threads: t) },
-                                                         repetitions: repetitions)
+                                        let tc = _median(
+                                            { _copy(yb.baseAddress!, xb.baseAddress!, n * size, threads: t) },
+                                            repetitions: repetitions)
                                         record("copy", "copy", t, tc, 2 * n * size)
-                                        let tf = _median({
-                                            _ = try? BatchNorm.forwardTraining(x: xb, shape: shape, gamma: gb, beta: bb, epsilon: 1e-5,
-                                                                               y: yb, threads: t)
-                                        }, repetitions: repetitions)
+                                        let tf = _median(
+                                            {
+                                                _ = try? BatchNorm.forwardTraining(
+                                                    x: xb, shape: shape, gamma: gb, beta: bb, epsilon: 1e-5,
+                                                    y: yb, threads: t)
+                                            }, repetitions: repetitions)
                                         record("simd", "bn_forward", t, tf, 2 * n * size)
-                                        let tfb = _median({
-                                            if let s = try? BatchNorm.forwardTraining(x: xb, shape: shape, gamma: gb, beta: bb,
-                                                                                      epsilon: 1e-5, y: yb, threads: t) {
-                                                try? BatchNorm.backward(dy: dyb, source: .x(xb, s), shape: shape, gamma: gb,
-                                                                        dx: dxb, dgamma: dgb, dbeta: dbb, threads: t)
-                                            }
-                                        }, repetitions: repetitions)
+                                        let tfb = _median(
+                                            {
+                                                if let s = try? BatchNorm.forwardTraining(
+                                                    x: xb, shape: shape, gamma: gb, beta: bb,
+                                                    epsilon: 1e-5, y: yb, threads: t)
+                                                {
+                                                    try? BatchNorm.backward(
+                                                        dy: dyb, source: .x(xb, s), shape: shape, gamma: gb,
+                                                        dx: dxb, dgamma: dgb, dbeta: dbb, threads: t)
+                                                }
+                                            }, repetitions: repetitions)
                                         record("simd", "bn_forward_backward", t, tfb, 5 * n * size)
                                         switch shape {
-                                        case let .nc(rows, cols):
-                                            let tl = _median({
-                                                _ = try? LayerNorm.forward(x: xb, rows: rows, features: cols, gamma: gb, beta: bb,
-                                                                           epsilon: 1e-5, y: yb, threads: t)
-                                            }, repetitions: repetitions)
+                                        case .nc(let rows, let cols):
+                                            let tl = _median(
+                                                {
+                                                    _ = try? LayerNorm.forward(
+                                                        x: xb, rows: rows, features: cols, gamma: gb, beta: bb,
+                                                        epsilon: 1e-5, y: yb, threads: t)
+                                                }, repetitions: repetitions)
                                             record("simd", "ln_forward", t, tl, 2 * n * size)
-                                        case let .nchw(nn, cc, h, w):
-                                            let tg = _median({
-                                                _ = try? GroupNorm.forward(x: xb, n: nn, c: cc, h: h, w: w, groups: 8, gamma: gb,
-                                                                           beta: bb, epsilon: 1e-5, y: yb, threads: t)
-                                            }, repetitions: repetitions)
+                                        case .nchw(let nn, let cc, let h, let w):
+                                            let tg = _median(
+                                                {
+                                                    _ = try? GroupNorm.forward(
+                                                        x: xb, n: nn, c: cc, h: h, w: w, groups: 8, gamma: gb,
+                                                        beta: bb, epsilon: 1e-5, y: yb, threads: t)
+                                                }, repetitions: repetitions)
                                             record("simd", "gn_forward", t, tg, 2 * n * size)
                                         }
                                     }
@@ -165,12 +195,14 @@ private func _bench<T: KernelScalar>(
     }
     // The scalar paths run in Double on the same values, one thread.
     var yd = [Double](repeating: 0, count: n)
-    let gd = gamma.map { Double($0) }, bd = beta.map { Double($0) }
+    let gd = gamma.map { Double($0) }
+    let bd = beta.map { Double($0) }
     let xs = x.map { Double($0) }
     xs.withUnsafeBufferPointer { xb in
         yd.withUnsafeMutableBufferPointer { yb in
-            let tp = _median({ scalarBatchNormForward(x: xb, shape: shape, gamma: gd, beta: bd, eps: 1e-5, y: yb) },
-                             repetitions: max(1, repetitions / 3))
+            let tp = _median(
+                { scalarBatchNormForward(x: xb, shape: shape, gamma: gd, beta: bd, eps: 1e-5, y: yb) },
+                repetitions: max(1, repetitions / 3))
             record("scalar", "bn_forward", 1, tp, 2 * n * 8, T.dtypeName)
             if let reference {
                 let tr = _median({ reference(xb, shape, gd, bd, 1e-5, yb) }, repetitions: max(1, repetitions / 9))
@@ -204,8 +236,10 @@ public func runKernelBenchmarks(
     var seen = Set<Int>()
     let threads = threadsList.filter { $0 >= 1 && seen.insert($0).inserted }
     for shape in shapes {
-        results += _bench(Float.self, shape: shape, repetitions: repetitions, threadsList: threads, reference: scalarReference)
-        results += _bench(Double.self, shape: shape, repetitions: repetitions, threadsList: threads, reference: scalarReference)
+        results += _bench(
+            Float.self, shape: shape, repetitions: repetitions, threadsList: threads, reference: scalarReference)
+        results += _bench(
+            Double.self, shape: shape, repetitions: repetitions, threadsList: threads, reference: scalarReference)
     }
     return results
 }
@@ -215,7 +249,8 @@ private func _fixed(_ v: Double, _ digits: Int) -> String {
     var p = 1.0
     for _ in 0..<digits { p *= 10 }
     let r = (abs(v) * p).rounded()
-    let ip = Int(r / p), fp = Int(r - Double(ip) * p)
+    let ip = Int(r / p)
+    let fp = Int(r - Double(ip) * p)
     var f = String(fp)
     while f.count < digits { f = "0" + f }
     return (v < 0 ? "-" : "") + String(ip) + (digits > 0 ? "." + f : "")
@@ -231,7 +266,9 @@ private func _pad(_ s: String, _ w: Int, left: Bool = false) -> String {
 /// and over the traced reference (elements per second, same shape and dtype).
 public func formatKernelBenchTable(_ results: [KernelBenchResult]) -> String {
     func key(_ r: KernelBenchResult) -> String { "\(r.dtype)|\(r.shape)" }
-    var copy: [String: Double] = [:], scalar: [String: Double] = [:], ref: [String: Double] = [:]
+    var copy: [String: Double] = [:]
+    var scalar: [String: Double] = [:]
+    var ref: [String: Double] = [:]
     for r in results {
         if r.engine == "copy" { copy[key(r) + "|\(r.threads)"] = r.gbps }
         if r.engine == "scalar" { scalar[key(r)] = r.elementsPerSecond }
@@ -244,8 +281,10 @@ public func formatKernelBenchTable(_ results: [KernelBenchResult]) -> String {
         let c = copy[key(r) + "|\(r.threads)"].map { _fixed(r.gbps / $0, 2) } ?? "-"
         let s = scalar[key(r)].map { _fixed(r.elementsPerSecond / $0, 1) } ?? "-"
         let f = ref[key(r)].map { _fixed(r.elementsPerSecond / $0, 0) } ?? "-"
-        let row = [r.engine, r.op, r.dtype, "(" + r.shape.map(String.init).joined(separator: ",") + ")", String(r.threads),
-                   _fixed(r.gbps, 2), _fixed(r.elementsPerSecond / 1e9, 3), c, s, f]
+        let row = [
+            r.engine, r.op, r.dtype, "(" + r.shape.map(String.init).joined(separator: ",") + ")", String(r.threads),
+            _fixed(r.gbps, 2), _fixed(r.elementsPerSecond / 1e9, 3), c, s, f,
+        ]
         lines.append(zip(row, widths).enumerated().map { _pad($1.0, $1.1, left: $0 < 4) }.joined(separator: " "))
     }
     return lines.joined(separator: "\n")

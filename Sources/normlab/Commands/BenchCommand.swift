@@ -7,7 +7,9 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure NormLab's exact arithmetic and kernels (build with -c release).",
-        subcommands: [ExactBenchCommand.self, ReferenceBenchCommand.self, BiasVarianceBenchCommand.self, KernelBenchCommand.self]
+        subcommands: [
+            ExactBenchCommand.self, ReferenceBenchCommand.self, BiasVarianceBenchCommand.self, KernelBenchCommand.self,
+        ]
     )
 }
 
@@ -34,6 +36,8 @@ func formatDuration(_ seconds: Double) -> String {
 /// Three significant digits, correctly rounded (by the exact decimal
 /// rounding), in %g style: 15.8, 0.00238, 8.88e-16.
 func format3(_ value: Double) -> String {
-    guard value.isFinite, value != 0, let exact = try? Rational(exactly: value) else { return value == 0 ? "0" : "\(value)" }
+    guard value.isFinite, value != 0, let exact = try? Rational(exactly: value) else {
+        return value == 0 ? "0" : "\(value)"
+    }
     return exact.decimalString(significantDigits: 3)
 }

@@ -17,14 +17,17 @@ struct ExactBenchCommand: ParsableCommand {
     var seed: UInt64 = 1
 
     func validate() throws {
-        guard (1...1000).contains(repetitions) else { throw ValidationError("--repetitions \(repetitions) must be 1…1000") }
+        guard (1...1000).contains(repetitions) else {
+            throw ValidationError("--repetitions \(repetitions) must be 1…1000")
+        }
     }
 
     func run() throws {
         var generator = SplitMix64(seed: seed)
         // Values spread over ±2^±30 so the sum has real carries and cancellation.
         let million = (0..<1_000_000).map { _ in
-            (generator.nextUnit() - 0.5) * Double(sign: .plus, exponent: Int(generator.next() % 61) - 30, significand: 1)
+            (generator.nextUnit() - 0.5)
+                * Double(sign: .plus, exponent: Int(generator.next() % 61) - 30, significand: 1)
         }
         var rows: [(String, Double, Double, String)] = []
 
@@ -37,10 +40,11 @@ struct ExactBenchCommand: ParsableCommand {
         }
         let mpqCount = 100_000
         var mpqSum = Rational(0)
-        let mpqTime = medianSeconds(repetitions: 1) {
-            mpqSum = 0
-            for value in million.prefix(mpqCount) { mpqSum += try! Rational(exactly: value) }
-        } * Double(million.count) / Double(mpqCount)
+        let mpqTime =
+            medianSeconds(repetitions: 1) {
+                mpqSum = 0
+                for value in million.prefix(mpqCount) { mpqSum += try! Rational(exactly: value) }
+            } * Double(million.count) / Double(mpqCount)
         rows.append(("exact sum of 10^6 doubles (superaccumulator)", superaccumulator, doubleSum, "target < 0.2 s"))
         rows.append(("  same with mpq_add per element (extrapolated from 10^5)", mpqTime, doubleSum, ""))
 
@@ -65,7 +69,8 @@ struct ExactBenchCommand: ParsableCommand {
         rows.append(("exact mean and variance of 4096 doubles", momentsExact, momentsDouble, ""))
 
         let surds: [Surd] = (0..<100_000).map { index in
-            let a = try! Rational(exactly: million[index]), b = try! Rational(exactly: million[index + 1])
+            let a = try! Rational(exactly: million[index])
+            let b = try! Rational(exactly: million[index + 1])
             let s = try! Rational(exactly: million[index + 2].magnitude + 1)
             return try! Surd(a, b, sqrtOf: s)
         }
@@ -78,13 +83,18 @@ struct ExactBenchCommand: ParsableCommand {
                 checksum += million[index] + million[index + 1] * (million[index + 2].magnitude + 1).squareRoot()
             }
         }
-        rows.append(("10^5 correctly rounded surds a + b*sqrt(s) -> f64", surdTime, surdDouble,
-                     "\(format3(surdTime / 1e5 * 1e6)) µs each; target < 5 µs"))
+        rows.append(
+            (
+                "10^5 correctly rounded surds a + b*sqrt(s) -> f64", surdTime, surdDouble,
+                "\(format3(surdTime / 1e5 * 1e6)) µs each; target < 5 µs"
+            ))
 
         print("normlab bench exact  (median of \(repetitions); ratio = exact time / Double time, same run)")
         for (name, exact, double, note) in rows {
             let ratio = double > 0 ? format3(exact / double) + "x" : "-"
-            print("\(name.padding(to: 58)) \(formatDuration(exact).padding(to: 11)) Double \(formatDuration(double).padding(to: 11)) ratio \(ratio.padding(to: 9)) \(note)")
+            print(
+                "\(name.padding(to: 58)) \(formatDuration(exact).padding(to: 11)) Double \(formatDuration(double).padding(to: 11)) ratio \(ratio.padding(to: 9)) \(note)"
+            )
         }
         if exactSum != mpqSum && million.count == mpqCount { throw CheckFailure(message: "sums disagree") }
         _ = (naive, checksum)

@@ -13,10 +13,10 @@ struct KernelBenchCommand: ParsableCommand {
         commandName: "kernels",
         abstract: "Throughput of the SIMD kernels against a memory copy, scalar loops and the Double reference.",
         discussion: """
-        Sizes (N, C) = (256, 1024), (4096, 256) and NCHW (64, 64, 32, 32), Float and Double, batch-norm \
-        forward and forward+backward, layer/group norm forward. GB/s counts the tensor bytes read and \
-        written. Each figure is the median of --repetitions runs after a warm-up.
-        """
+            Sizes (N, C) = (256, 1024), (4096, 256) and NCHW (64, 64, 32, 32), Float and Double, batch-norm \
+            forward and forward+backward, layer/group norm forward. GB/s counts the tensor bytes read and \
+            written. Each figure is the median of --repetitions runs after a warm-up.
+            """
     )
 
     @Option(help: "Runs per measurement (median reported).")
@@ -35,8 +35,12 @@ struct KernelBenchCommand: ParsableCommand {
     var noReference = false
 
     func validate() throws {
-        guard (1...1000).contains(repetitions) else { throw ValidationError("--repetitions \(repetitions) must be 1…1000") }
-        if let threads, threadList(threads) == nil { throw ValidationError("--threads \"\(threads)\" must be positive integers like 1,2") }
+        guard (1...1000).contains(repetitions) else {
+            throw ValidationError("--repetitions \(repetitions) must be 1…1000")
+        }
+        if let threads, threadList(threads) == nil {
+            throw ValidationError("--threads \"\(threads)\" must be positive integers like 1,2")
+        }
     }
 
     private func threadList(_ text: String) -> [Int]? {
@@ -46,24 +50,37 @@ struct KernelBenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let shapes: [NormShape] = quick ? [.nc(n: 64, c: 256), .nchw(n: 8, c: 16, h: 16, w: 16)]
+        let shapes: [NormShape] =
+            quick
+            ? [.nc(n: 64, c: 256), .nchw(n: 8, c: 16, h: 16, w: 16)]
             : [.nc(n: 256, c: 1024), .nc(n: 4096, c: 256), .nchw(n: 64, c: 64, h: 32, w: 32)]
-        let reference: ScalarBatchNormForward? = noReference ? nil : {
-            tracedReference(x: $0, shape: $1, gamma: $2, beta: $3, eps: $4, y: $5)
-        }
-        let results = runKernelBenchmarks(repetitions: repetitions,
-                                          threadsList: threads.flatMap(threadList) ?? [1, defaultKernelThreads],
-                                          scalarReference: reference, shapes: shapes)
+        let reference: ScalarBatchNormForward? =
+            noReference
+            ? nil
+            : {
+                tracedReference(x: $0, shape: $1, gamma: $2, beta: $3, eps: $4, y: $5)
+            }
+        let results = runKernelBenchmarks(
+            repetitions: repetitions,
+            threadsList: threads.flatMap(threadList) ?? [1, defaultKernelThreads],
+            scalarReference: reference, shapes: shapes)
         if json {
-            print(JSONValue.array(results.map { result -> JSONValue in
-                .object([
-                    ("engine", .string(result.engine)), ("op", .string(result.op)), ("dtype", .string(result.dtype)),
-                    ("shape", .array(result.shape.map { .int($0) })), ("threads", .int(result.threads)),
-                    ("elements_per_s", .number("\(result.elementsPerSecond)")), ("gbps", .number("\(result.gbps)")),
-                ])
-            }).serialized())
+            print(
+                JSONValue.array(
+                    results.map { result -> JSONValue in
+                        .object([
+                            ("engine", .string(result.engine)), ("op", .string(result.op)),
+                            ("dtype", .string(result.dtype)),
+                            ("shape", .array(result.shape.map { .int($0) })), ("threads", .int(result.threads)),
+                            ("elements_per_s", .number("\(result.elementsPerSecond)")),
+                            ("gbps", .number("\(result.gbps)")),
+                        ])
+                    }
+                ).serialized())
         } else {
-            print("normlab bench kernels  (median of \(repetitions); \(ProcessInfo.processInfo.activeProcessorCount) cores)")
+            print(
+                "normlab bench kernels  (median of \(repetitions); \(ProcessInfo.processInfo.activeProcessorCount) cores)"
+            )
             print(formatKernelBenchTable(results))
         }
     }
@@ -71,17 +88,22 @@ struct KernelBenchCommand: ParsableCommand {
 
 /// NormLab's Double reference as a benchmark engine: the batch-norm operation
 /// run in Double, recording every forward intermediate, on the bench's data.
-private func tracedReference(x: UnsafeBufferPointer<Double>, shape: NormShape, gamma: [Double], beta: [Double], eps: Double,
-                             y: UnsafeMutableBufferPointer<Double>) {
+private func tracedReference(
+    x: UnsafeBufferPointer<Double>, shape: NormShape, gamma: [Double], beta: [Double], eps: Double,
+    y: UnsafeMutableBufferPointer<Double>
+) {
     let dims: [Int]
     switch shape {
-    case let .nc(n, c): dims = [n, c]
-    case let .nchw(n, c, h, w): dims = [n, c, h, w]
+    case .nc(let n, let c): dims = [n, c]
+    case .nchw(let n, let c, let h, let w): dims = [n, c, h, w]
     }
     let exact = { (values: [Double]) in values.map { try! Rational(exactly: $0) } }
-    let input = CaseInput(op: "batchnorm", params: [("eps", (try! Rational(exactly: eps)).description), ("mode", "train")],
-                          inputs: [("x", Tensor(shape: dims, values: exact(Array(x)))),
-                                   ("gamma", Tensor(vector: exact(gamma))), ("beta", Tensor(vector: exact(beta)))])
+    let input = CaseInput(
+        op: "batchnorm", params: [("eps", (try! Rational(exactly: eps)).description), ("mode", "train")],
+        inputs: [
+            ("x", Tensor(shape: dims, values: exact(Array(x)))),
+            ("gamma", Tensor(vector: exact(gamma))), ("beta", Tensor(vector: exact(beta))),
+        ])
     guard let trace = try? BatchNormOperation.run(input, as: Double.self), let output = trace["y"] else { return }
     for index in output.values.indices { y[index] = output.values[index] }
 }

@@ -3,10 +3,11 @@ import Foundation
 import Lessons
 import OrderedJSON
 import Reference
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// `normlab lesson [ID]`: list the lessons, or step through one.
@@ -15,16 +16,16 @@ struct LessonCommand: ParsableCommand {
         commandName: "lesson",
         abstract: "Step through a lesson with exact and floating-point numbers side by side.",
         discussion: """
-        With no ID, lists the lessons with your progress and what to do next. With an ID, \
-        steps through that lesson, resuming where you left off. On a terminal each key acts \
-        at once: n, space, enter or → next, b or ← back, h hint, a answer (the answer itself \
-        is typed as a line), q quit. Keys piped into standard input are read as lines. \
-        Exact values too wide for the table are shown rounded, with the exact form on the \
-        lines below (--wide keeps them on the row). Progress is kept in $XDG_STATE_HOME/normlab/progress.json \
-        (default ~/.local/state/normlab/). When standard output is not a terminal, or with \
-        --all, the whole lesson is printed at once. Lessons are read from --lessons-dir, \
-        else $NORMLAB_LESSONS, else ./lessons.
-        """
+            With no ID, lists the lessons with your progress and what to do next. With an ID, \
+            steps through that lesson, resuming where you left off. On a terminal each key acts \
+            at once: n, space, enter or → next, b or ← back, h hint, a answer (the answer itself \
+            is typed as a line), q quit. Keys piped into standard input are read as lines. \
+            Exact values too wide for the table are shown rounded, with the exact form on the \
+            lines below (--wide keeps them on the row). Progress is kept in $XDG_STATE_HOME/normlab/progress.json \
+            (default ~/.local/state/normlab/). When standard output is not a terminal, or with \
+            --all, the whole lesson is printed at once. Lessons are read from --lessons-dir, \
+            else $NORMLAB_LESSONS, else ./lessons.
+            """
     )
 
     @Argument(help: "The lesson to run, e.g. bn-forward. Omit to list the lessons.")
@@ -33,7 +34,8 @@ struct LessonCommand: ParsableCommand {
     @Flag(help: "Print the whole lesson at once, answers included (the default when not on a terminal).")
     var all = false
 
-    @Option(help: "A case file with your own numbers for the lesson's main computation (as `normlab trace --input` reads).")
+    @Option(
+        help: "A case file with your own numbers for the lesson's main computation (as `normlab trace --input` reads).")
     var input: String?
 
     @Flag(help: "Show only the exact column.")
@@ -71,8 +73,12 @@ struct LessonCommand: ParsableCommand {
             throw InputError("lesson file \(error.description)")
         }
         guard !library.lessons.isEmpty else {
-            let absolute = (directory as NSString).isAbsolutePath ? directory : FileManager.default.currentDirectoryPath + "/" + directory
-            throw InputError("no lessons found: looked for *.lesson files in \(absolute) (\(origin)); give --lessons-dir DIR or set NORMLAB_LESSONS, or run from the NormLab folder")
+            let absolute =
+                (directory as NSString).isAbsolutePath
+                ? directory : FileManager.default.currentDirectoryPath + "/" + directory
+            throw InputError(
+                "no lessons found: looked for *.lesson files in \(absolute) (\(origin)); give --lessons-dir DIR or set NORMLAB_LESSONS, or run from the NormLab folder"
+            )
         }
         let progressPath = LessonProgress.defaultPath(environment: environment)
         var progress = LessonProgress.load(from: progressPath)
@@ -87,9 +93,9 @@ struct LessonCommand: ParsableCommand {
             throw InputError("no lesson \"\(id)\" in \(directory)\(suggestion) (normlab lesson lists them)")
         }
         let run: LessonRun
-        do { run = try LessonRun(lesson, studentInput: try studentCase()) }
-        catch let error as LessonInputError { throw InputError("--input \(input ?? ""): \(error.message)") }
-        catch let error as LessonFileError { throw InputError("lesson file \(error.description)") }
+        do { run = try LessonRun(lesson, studentInput: try studentCase()) } catch let error as LessonInputError {
+            throw InputError("--input \(input ?? ""): \(error.message)")
+        } catch let error as LessonFileError { throw InputError("lesson file \(error.description)") }
         let renderer = LessonRenderer(run, options: options)
 
         // Stepping needs a terminal to show pages on; keys come one at a time
@@ -104,15 +110,21 @@ struct LessonCommand: ParsableCommand {
             }
             var entry = progress.lessons[lesson.id] ?? LessonProgress.Entry(steps: lesson.steps.count)
             if entry.done || restart { entry.step = 0 }
-            var session = LessonSession(renderer, step: entry.step, answered: entry.answered, singleKey: keyboard != nil)
+            var session = LessonSession(
+                renderer, step: entry.step, answered: entry.answered, singleKey: keyboard != nil)
             var intro = renderer.header()
-            if session.step > 0 { intro += "Resuming at step \(session.step + 1) of \(lesson.steps.count) (--restart starts over).\n" }
+            if session.step > 0 {
+                intro += "Resuming at step \(session.step + 1) of \(lesson.steps.count) (--restart starts over).\n"
+            }
             write(intro + "\n" + (try session.screen()))
             func record() {
                 entry.step = session.step
                 entry.steps = lesson.steps.count
                 entry.answered = session.answered.sorted()
-                if session.finished { entry.done = true; entry.step = 0 }
+                if session.finished {
+                    entry.done = true
+                    entry.step = 0
+                }
                 progress.lessons[lesson.id] = entry
                 try? progress.save(to: progressPath)
             }
@@ -125,8 +137,12 @@ struct LessonCommand: ParsableCommand {
                     write(session.prompt)
                     switch keyboard.readKey() {
                     case nil: typed = nil
-                    case let .command(command)?: write(command + "\n"); typed = command
-                    case let .unknown(name)?: write("\n"); typed = name
+                    case .command(let command)?:
+                        write(command + "\n")
+                        typed = command
+                    case .unknown(let name)?:
+                        write("\n")
+                        typed = name
                     case .incomplete?: typed = nil
                     }
                 } else {
@@ -152,7 +168,9 @@ struct LessonCommand: ParsableCommand {
     /// --lessons-dir, else $NORMLAB_LESSONS, else ./lessons.
     func lessonDirectory(environment: [String: String]) -> (String, String) {
         if let lessonsDir { return (lessonsDir, "from --lessons-dir") }
-        if let fromEnvironment = environment["NORMLAB_LESSONS"], !fromEnvironment.isEmpty { return (fromEnvironment, "from NORMLAB_LESSONS") }
+        if let fromEnvironment = environment["NORMLAB_LESSONS"], !fromEnvironment.isEmpty {
+            return (fromEnvironment, "from NORMLAB_LESSONS")
+        }
         return ("lessons", "lessons/ under the current directory")
     }
 
@@ -165,13 +183,16 @@ struct LessonCommand: ParsableCommand {
         var columns = RenderOptions.Columns.both
         if exactOnly { columns = .exactOnly }
         if doubleOnly { columns = .doubleOnly }
-        return RenderOptions(unicode: fancy && utf8, color: fancy && onTerminal,
-                             width: width ?? (onTerminal ? terminalWidth() : 80), columns: columns, wide: wide)
+        return RenderOptions(
+            unicode: fancy && utf8, color: fancy && onTerminal,
+            width: width ?? (onTerminal ? terminalWidth() : 80), columns: columns, wide: wide)
     }
 
     func studentCase() throws -> CaseInput? {
         guard let input else { return nil }
-        guard let data = FileManager.default.contents(atPath: input) else { throw InputError("--input \(input): cannot read the file") }
+        guard let data = FileManager.default.contents(atPath: input) else {
+            throw InputError("--input \(input): cannot read the file")
+        }
         do {
             let json = try JSONValue(parsing: String(decoding: data, as: UTF8.self))
             return try CaseInput(json: json)
@@ -196,7 +217,8 @@ struct LessonCommand: ParsableCommand {
         }
         out += "\n"
         if let next = progress.next(in: library) {
-            out += next.resume
+            out +=
+                next.resume
                 ? "Next: normlab lesson \(next.lesson.id)   (resume where you left off; keys n b h a q)\n"
                 : "Next: normlab lesson \(next.lesson.id)   (--all prints a lesson at once)\n"
         } else {

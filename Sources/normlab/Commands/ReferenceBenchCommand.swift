@@ -3,10 +3,11 @@ import Exact
 import OrderedJSON
 import Reference
 import SplitMix
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// `normlab bench reference`: the cost of the exact reference — training-mode
@@ -26,7 +27,9 @@ struct ReferenceBenchCommand: ParsableCommand {
 
     func validate() throws {
         guard n >= 2, c >= 1, n * c <= 4_000_000 else { throw ValidationError("--n ≥ 2, --c ≥ 1 and N·C ≤ 4·10^6") }
-        guard (1...100).contains(repetitions) else { throw ValidationError("--repetitions \(repetitions) must be 1…100") }
+        guard (1...100).contains(repetitions) else {
+            throw ValidationError("--repetitions \(repetitions) must be 1…100")
+        }
     }
 
     func run() throws {
@@ -35,36 +38,51 @@ struct ReferenceBenchCommand: ParsableCommand {
         // feed), gamma and beta near 1 and 0, dy in [−1, 1).
         func value(scale: Double) -> Rational {
             let raw = (generator.nextUnit() * 2 - 1) * scale
-            return try! Rational(exactly: (raw * 1048576).rounded() / 1048576)
+            return try! Rational(exactly: (raw * 1_048_576).rounded() / 1_048_576)
         }
         let count = n * c
-        let input = CaseInput(op: BatchNormOperation.name, params: [("eps", "1e-5")], inputs: [
-            ("x", Tensor(shape: [n, c], values: (0..<count).map { _ in value(scale: 4) })),
-            ("gamma", Tensor(vector: (0..<c).map { _ in 1 + value(scale: 0.5) })),
-            ("beta", Tensor(vector: (0..<c).map { _ in value(scale: 0.5) })),
-            ("dy", Tensor(shape: [n, c], values: (0..<count).map { _ in value(scale: 1) })),
-        ]).snappedToPrecision().input
+        let input = CaseInput(
+            op: BatchNormOperation.name, params: [("eps", "1e-5")],
+            inputs: [
+                ("x", Tensor(shape: [n, c], values: (0..<count).map { _ in value(scale: 4) })),
+                ("gamma", Tensor(vector: (0..<c).map { _ in 1 + value(scale: 0.5) })),
+                ("beta", Tensor(vector: (0..<c).map { _ in value(scale: 0.5) })),
+                ("dy", Tensor(shape: [n, c], values: (0..<count).map { _ in value(scale: 1) })),
+            ]
+        ).snappedToPrecision().input
 
         // Wall time and this thread's CPU time (steadier when other processes
         // share the cores), each the median over the repetitions.
         var exactTrace: Trace<Surd>?
-        let (exactTime, exactCPU) = measure(repetitions) { exactTrace = try! BatchNormOperation.run(input, as: Surd.self) }
+        let (exactTime, exactCPU) = measure(repetitions) {
+            exactTrace = try! BatchNormOperation.run(input, as: Surd.self)
+        }
         var checksum = 0.0
         let (roundTime, roundCPU) = measure(repetitions) {
             checksum = 0
-            for step in exactTrace!.steps { for value in step.tensor.values { checksum += value.rounded(to: Double.self) } }
+            for step in exactTrace!.steps {
+                for value in step.tensor.values { checksum += value.rounded(to: Double.self) }
+            }
         }
         var doubleTrace: Trace<Double>?
-        let (doubleTime, doubleCPU) = measure(max(repetitions, 5)) { doubleTrace = try! BatchNormOperation.run(input, as: Double.self) }
+        let (doubleTime, doubleCPU) = measure(max(repetitions, 5)) {
+            doubleTrace = try! BatchNormOperation.run(input, as: Double.self)
+        }
         let values = exactTrace!.steps.reduce(0) { $0 + $1.tensor.count }
         let total = exactTime + roundTime
-        print("exact training-mode batch norm, N×C = \(n)×\(c), \(exactTrace!.steps.count) steps, \(values) values (single-threaded)")
+        print(
+            "exact training-mode batch norm, N×C = \(n)×\(c), \(exactTrace!.steps.count) steps, \(values) values (single-threaded)"
+        )
         let totalCPU = exactCPU + roundCPU
         func row(_ label: String, _ wall: Double, _ cpu: Double, _ note: String = "") {
-            print("  " + label.padding(toLength: 44, withPad: " ", startingAt: 0) + formatDuration(wall).padding(toLength: 12, withPad: " ", startingAt: 0)
-                  + formatDuration(cpu).padding(toLength: 12, withPad: " ", startingAt: 0) + note)
+            print(
+                "  " + label.padding(toLength: 44, withPad: " ", startingAt: 0)
+                    + formatDuration(wall).padding(toLength: 12, withPad: " ", startingAt: 0)
+                    + formatDuration(cpu).padding(toLength: 12, withPad: " ", startingAt: 0) + note)
         }
-        print("  " + "".padding(toLength: 44, withPad: " ", startingAt: 0) + "wall".padding(toLength: 12, withPad: " ", startingAt: 0) + "thread CPU")
+        print(
+            "  " + "".padding(toLength: 44, withPad: " ", startingAt: 0)
+                + "wall".padding(toLength: 12, withPad: " ", startingAt: 0) + "thread CPU")
         row("exact forward+backward, all intermediates", exactTime, exactCPU)
         row("correct f64 rounding of every value", roundTime, roundCPU)
         row("exact total", total, totalCPU, "target < 1 s")
@@ -76,7 +94,8 @@ struct ReferenceBenchCommand: ParsableCommand {
 
 /// Median wall time and median thread CPU time of `repetitions` runs.
 private func measure(_ repetitions: Int, _ body: () -> Void) -> (wall: Double, cpu: Double) {
-    var walls: [Double] = [], cpus: [Double] = []
+    var walls: [Double] = []
+    var cpus: [Double] = []
     let clock = ContinuousClock()
     for _ in 0..<max(1, repetitions) {
         let cpuStart = threadCPUSeconds()
@@ -84,7 +103,8 @@ private func measure(_ repetitions: Int, _ body: () -> Void) -> (wall: Double, c
         cpus.append(threadCPUSeconds() - cpuStart)
         walls.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
     }
-    walls.sort(); cpus.sort()
+    walls.sort()
+    cpus.sort()
     return (walls[walls.count / 2], cpus[cpus.count / 2])
 }
 

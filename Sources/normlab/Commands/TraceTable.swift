@@ -25,7 +25,9 @@ struct TraceTable {
             if !step.formula.isEmpty { lines.append("  \(step.formula)") }
             let doubleValues = traces.f64.step(step.name, role: step.role)?.tensor.values
             let floatValues = traces.f32?.step(step.name, role: step.role)?.tensor.values
-            lines.append("  " + "index".padding(to: 10) + "exact".padding(to: digits + 10) + "f64 run".padding(to: 26) + "ulp" + (floatValues == nil ? "" : "      f32 run         ulp"))
+            lines.append(
+                "  " + "index".padding(to: 10) + "exact".padding(to: digits + 10) + "f64 run".padding(to: 26) + "ulp"
+                    + (floatValues == nil ? "" : "      f32 run         ulp"))
             for (index, exact) in step.tensor.values.enumerated() {
                 var row = "  " + indexLabel(index, shape: step.tensor.shape).padding(to: 10)
                 row += exact.decimalString(significantDigits: digits).padding(to: digits + 10)
@@ -49,7 +51,8 @@ struct TraceTable {
 
     private func indexLabel(_ index: Int, shape: [Int]) -> String {
         guard shape.count > 1 else { return shape.isEmpty ? "" : "[\(index)]" }
-        var remainder = index, coordinates: [Int] = []
+        var remainder = index
+        var coordinates: [Int] = []
         for dimension in shape.reversed() {
             coordinates.append(remainder % max(dimension, 1))
             remainder /= max(dimension, 1)

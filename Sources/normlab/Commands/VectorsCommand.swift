@@ -17,7 +17,8 @@ struct VectorsCommand: ParsableCommand {
     }
 
     struct Generate: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write the whole vectors tree (deterministic: byte-identical on every run).")
+        static let configuration = CommandConfiguration(
+            abstract: "Write the whole vectors tree (deterministic: byte-identical on every run).")
         @OptionGroup var directory: DirectoryOption
 
         func run() throws {
@@ -30,12 +31,15 @@ struct VectorsCommand: ParsableCommand {
                 print("\(family.padding(to: 34)) \(String(cases).padding(to: 5)) cases  \(formatDuration(seconds))")
             }
             let bytes = tree.files.reduce(0) { $0 + $1.contents.utf8.count }
-            print("wrote \(tree.files.count) files (\(format3(Double(bytes) / 1e6)) MB) to \(directory.dir)/ in \(formatDuration(seconds(elapsed)))")
+            print(
+                "wrote \(tree.files.count) files (\(format3(Double(bytes) / 1e6)) MB) to \(directory.dir)/ in \(formatDuration(seconds(elapsed)))"
+            )
         }
     }
 
     struct Check: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Regenerate in memory and report any difference with the committed tree (exit 1).")
+        static let configuration = CommandConfiguration(
+            abstract: "Regenerate in memory and report any difference with the committed tree (exit 1).")
         @OptionGroup var directory: DirectoryOption
 
         func run() throws {
@@ -46,7 +50,10 @@ struct VectorsCommand: ParsableCommand {
                 return
             }
             for problem in problems { print(problem) }
-            throw CheckFailure(message: "\(problems.count) file(s) differ from a fresh generation; run 'normlab vectors generate' and review the diff")
+            throw CheckFailure(
+                message:
+                    "\(problems.count) file(s) differ from a fresh generation; run 'normlab vectors generate' and review the diff"
+            )
         }
     }
 
@@ -54,20 +61,22 @@ struct VectorsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check float results against the vectors' exact values and tolerances.",
             discussion: """
-            RESULTS is a JSON file written by the implementation under test:
-              {"vectors": "normalization/batchnorm_train_2d.json",
-               "fields": ["y", "dx"],            (optional: only these outputs)
-               "results": [{"id": "<case id>", "outputs": {"y": ["0x1.8p+1", ...], ...}}]}
-            Floats are C99 hex (or decimal) strings in the case's precision. With --self, \
-            NormLab's own floating-point reference is checked on every case instead; with \
-            --kernels, the SIMD kernels are run on every case they apply to and held to the \
-            stricter bounds they state (KERNELS.md).
-            """
+                RESULTS is a JSON file written by the implementation under test:
+                  {"vectors": "normalization/batchnorm_train_2d.json",
+                   "fields": ["y", "dx"],            (optional: only these outputs)
+                   "results": [{"id": "<case id>", "outputs": {"y": ["0x1.8p+1", ...], ...}}]}
+                Floats are C99 hex (or decimal) strings in the case's precision. With --self, \
+                NormLab's own floating-point reference is checked on every case instead; with \
+                --kernels, the SIMD kernels are run on every case they apply to and held to the \
+                stricter bounds they state (KERNELS.md).
+                """
         )
         @OptionGroup var directory: DirectoryOption
         @Argument(help: "The results file.") var results: String?
-        @Flag(name: .customLong("self"), help: "Verify NormLab's own Double/Float reference on every case.") var selfCheck = false
-        @Flag(help: "Run the SIMD kernels on every applicable case, against the kernels' own bounds.") var kernels = false
+        @Flag(name: .customLong("self"), help: "Verify NormLab's own Double/Float reference on every case.")
+        var selfCheck = false
+        @Flag(help: "Run the SIMD kernels on every applicable case, against the kernels' own bounds.") var kernels =
+            false
         @Flag(help: "Print every row, not only the per-field summary and failures.") var verbose = false
 
         func validate() throws {
@@ -82,13 +91,17 @@ struct VectorsCommand: ParsableCommand {
                 for note in notes { print("note: \(note)") }
                 let failures = checks.filter { !$0.passed }
                 if !failures.isEmpty {
-                    throw CheckFailure(message: "\(failures.count) of \(checks.count) kernel outputs exceed the kernels' bounds")
+                    throw CheckFailure(
+                        message: "\(failures.count) of \(checks.count) kernel outputs exceed the kernels' bounds")
                 }
                 return
             }
             let rows: [VerificationRow]
             do {
-                rows = selfCheck ? try VectorVerifier.verifySelf() : try VectorVerifier.verify(resultsFile: results!, vectorsDirectory: directory.dir)
+                rows =
+                    selfCheck
+                    ? try VectorVerifier.verifySelf()
+                    : try VectorVerifier.verify(resultsFile: results!, vectorsDirectory: directory.dir)
             } catch let error as VectorInputError {
                 throw InputError(error.message)
             }
@@ -116,8 +129,10 @@ struct VerificationTable {
     let verbose: Bool
 
     func render() -> String {
-        var lines = ["family / field".padding(to: 40) + "cases".padding(to: 7) + "max ulp".padding(to: 12)
-                     + "max normwise".padding(to: 14) + "min LRE".padding(to: 9) + "tolerance".padding(to: 34) + "result"]
+        var lines = [
+            "family / field".padding(to: 40) + "cases".padding(to: 7) + "max ulp".padding(to: 12)
+                + "max normwise".padding(to: 14) + "min LRE".padding(to: 9) + "tolerance".padding(to: 34) + "result"
+        ]
         let groups = groupedInOrder(rows) { "\(family(of: $0.caseID)) / \($0.field)" }
         for (key, group) in groups {
             let maxUlp = group.map(\.error.maxUlp).max() ?? 0
@@ -126,17 +141,21 @@ struct VerificationTable {
             let failures = group.filter { !$0.passed }.count
             let rules = Set(group.map { "\($0.tolerance.metric.rawValue): \($0.tolerance.rule)" })
             let rule = rules.count == 1 ? rules.first! : "\(group.first!.tolerance.metric.rawValue): per case"
-            lines.append(key.padding(to: 40) + String(group.count).padding(to: 7) + ulpText(maxUlp).padding(to: 12)
-                         + format3(maxNormwise).padding(to: 14) + format3(minLRE).padding(to: 9)
-                         + String(rule.prefix(33)).padding(to: 34) + (failures == 0 ? "ok" : "FAIL (\(failures))"))
+            lines.append(
+                key.padding(to: 40) + String(group.count).padding(to: 7) + ulpText(maxUlp).padding(to: 12)
+                    + format3(maxNormwise).padding(to: 14) + format3(minLRE).padding(to: 9)
+                    + String(rule.prefix(33)).padding(to: 34) + (failures == 0 ? "ok" : "FAIL (\(failures))"))
         }
         let shown = verbose ? rows : rows.filter { !$0.passed }
         if !shown.isEmpty { lines.append("") }
         for row in shown {
-            lines.append("\(row.passed ? "ok  " : "FAIL") \(row.caseID) \(row.field): \(ulpText(row.error.maxUlp)) ulp (worst at [\(row.error.worstIndex)]), normwise \(format3(row.error.normwiseRelative)), bound \(row.tolerance.rule)")
+            lines.append(
+                "\(row.passed ? "ok  " : "FAIL") \(row.caseID) \(row.field): \(ulpText(row.error.maxUlp)) ulp (worst at [\(row.error.worstIndex)]), normwise \(format3(row.error.normwiseRelative)), bound \(row.tolerance.rule)"
+            )
         }
         lines.append("")
-        lines.append("\(rows.count - rows.filter { !$0.passed }.count) passed, \(rows.filter { !$0.passed }.count) failed")
+        lines.append(
+            "\(rows.count - rows.filter { !$0.passed }.count) passed, \(rows.filter { !$0.passed }.count) failed")
         return lines.joined(separator: "\n")
     }
 
@@ -149,25 +168,31 @@ struct KernelCheckTable {
     let verbose: Bool
 
     func render() -> String {
-        var lines = ["family / field".padding(to: 36) + "precision".padding(to: 11) + "cases".padding(to: 7)
-                     + "worst".padding(to: 11) + "bound".padding(to: 7) + "measure".padding(to: 44) + "result"]
+        var lines = [
+            "family / field".padding(to: 36) + "precision".padding(to: 11) + "cases".padding(to: 7)
+                + "worst".padding(to: 11) + "bound".padding(to: 7) + "measure".padding(to: 44) + "result"
+        ]
         let groups = groupedInOrder(checks) { "\(family(of: $0.caseID)) / \($0.field)|\($0.precision.rawValue)" }
         for (key, group) in groups {
             let parts = key.split(separator: "|")
             let worst = group.map(\.measured).max() ?? 0
             let failures = group.filter { !$0.passed }.count
             let rule = String(group[0].rule.prefix(43))
-            lines.append(String(parts[0]).padding(to: 36) + String(parts[1]).padding(to: 11) + String(group.count).padding(to: 7)
-                         + format3(worst).padding(to: 11) + format3(group[0].bound).padding(to: 7) + rule.padding(to: 44)
-                         + (failures == 0 ? "ok" : "FAIL (\(failures))"))
+            lines.append(
+                String(parts[0]).padding(to: 36) + String(parts[1]).padding(to: 11) + String(group.count).padding(to: 7)
+                    + format3(worst).padding(to: 11) + format3(group[0].bound).padding(to: 7) + rule.padding(to: 44)
+                    + (failures == 0 ? "ok" : "FAIL (\(failures))"))
         }
         let shown = verbose ? checks : checks.filter { !$0.passed }
         if !shown.isEmpty { lines.append("") }
         for check in shown {
-            lines.append("\(check.passed ? "ok  " : "FAIL") \(check.caseID) \(check.field): \(format3(check.measured)) (bound \(format3(check.bound)), \(check.rule))")
+            lines.append(
+                "\(check.passed ? "ok  " : "FAIL") \(check.caseID) \(check.field): \(format3(check.measured)) (bound \(format3(check.bound)), \(check.rule))"
+            )
         }
         lines.append("")
-        lines.append("\(checks.count - checks.filter { !$0.passed }.count) passed, \(checks.filter { !$0.passed }.count) failed")
+        lines.append(
+            "\(checks.count - checks.filter { !$0.passed }.count) passed, \(checks.filter { !$0.passed }.count) failed")
         return lines.joined(separator: "\n")
     }
 }
@@ -181,7 +206,9 @@ func groupedInOrder<T>(_ items: [T], by key: (T) -> String) -> [(String, [T])] {
     var position: [String: Int] = [:]
     for item in items {
         let k = key(item)
-        if let index = position[k] { groups[index].1.append(item) } else {
+        if let index = position[k] {
+            groups[index].1.append(item)
+        } else {
             position[k] = groups.count
             groups.append((k, [item]))
         }

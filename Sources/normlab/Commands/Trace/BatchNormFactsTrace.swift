@@ -6,7 +6,8 @@ import Reference
 struct BatchNormFactsTrace: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bn-facts",
-        abstract: "Bias invariance, Santurkar Theorem 2.1 (with its slack), the per-element Jacobian and the notes' erratum.",
+        abstract:
+            "Bias invariance, Santurkar Theorem 2.1 (with its slack), the per-element Jacobian and the notes' erratum.",
         discussion: "Without inputs, runs x (3, 1) = 1, 2, 6 with dy = 1, -2, 0, eps = 0 and h = 1/1000."
     )
 
@@ -23,9 +24,14 @@ struct BatchNormFactsTrace: ParsableCommand {
     func run() throws {
         var base = try options.baseCase(op: BatchNormFactsOperation.name)
         let example = base.tensor("x") == nil && x == nil
-        try setTensor(&base, name: "x", flag: "x", values: x, shape: shape ?? (x == nil ? nil : "\(x!.split(separator: ",").count),1"), shapeFlag: "shape", fallback: ([3, 1], rationals([1, 2, 6])))
+        try setTensor(
+            &base, name: "x", flag: "x", values: x,
+            shape: shape ?? (x == nil ? nil : "\(x!.split(separator: ",").count),1"), shapeFlag: "shape",
+            fallback: ([3, 1], rationals([1, 2, 6])))
         let xShape = base.tensor("x")!.shape
-        try setTensor(&base, name: "dy", flag: "dy", values: dy, shape: xShape.map(String.init).joined(separator: ","), shapeFlag: "shape", fallback: example ? ([3, 1], rationals([1, -2, 0])) : nil)
+        try setTensor(
+            &base, name: "dy", flag: "dy", values: dy, shape: xShape.map(String.init).joined(separator: ","),
+            shapeFlag: "shape", fallback: example ? ([3, 1], rationals([1, -2, 0])) : nil)
         try setTensor(&base, name: "gamma", flag: "gamma", values: gamma, shape: nil, fallback: nil)
         try setTensor(&base, name: "beta", flag: "beta", values: beta, shape: nil, fallback: nil)
         try setTensor(&base, name: "b", flag: "b", values: b, shape: nil, fallback: nil)

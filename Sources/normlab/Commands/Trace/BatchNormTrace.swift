@@ -9,9 +9,9 @@ struct BatchNormTrace: ParsableCommand {
         commandName: "batchnorm",
         abstract: "Batch normalization: forward, backward (graph and compact), running statistics.",
         discussion: """
-        Without inputs, runs x = [[1,2],[3,6],[5,4],[7,0]] (N = 4, C = 2), gamma = 1, \
-        beta = 0, dy = [[1,0],[2,1],[0,-1],[-1,2]]. x is (N, C) or (N, C, H, W).
-        """
+            Without inputs, runs x = [[1,2],[3,6],[5,4],[7,0]] (N = 4, C = 2), gamma = 1, \
+            beta = 0, dy = [[1,0],[2,1],[0,-1],[-1,2]]. x is (N, C) or (N, C, H, W).
+            """
     )
 
     @OptionGroup var options: TraceOptions
@@ -30,13 +30,15 @@ struct BatchNormTrace: ParsableCommand {
     func run() throws {
         var base = try options.baseCase(op: BatchNormOperation.name)
         let exampleX = base.tensor("x") == nil && x == nil
-        try setTensor(&base, name: "x", flag: "x", values: x, shape: shape, shapeFlag: "shape",
-                      fallback: ([4, 2], rationals([1, 2, 3, 6, 5, 4, 7, 0])))
+        try setTensor(
+            &base, name: "x", flag: "x", values: x, shape: shape, shapeFlag: "shape",
+            fallback: ([4, 2], rationals([1, 2, 3, 6, 5, 4, 7, 0])))
         let xShape = base.tensor("x")!.shape
         try setTensor(&base, name: "gamma", flag: "gamma", values: gamma, shape: nil, fallback: nil)
         try setTensor(&base, name: "beta", flag: "beta", values: beta, shape: nil, fallback: nil)
-        try setTensor(&base, name: "dy", flag: "dy", values: dy, shape: xShape.map(String.init).joined(separator: ","),
-                      shapeFlag: "shape", fallback: exampleX ? ([4, 2], rationals([1, 0, 2, 1, 0, -1, -1, 2])) : nil)
+        try setTensor(
+            &base, name: "dy", flag: "dy", values: dy, shape: xShape.map(String.init).joined(separator: ","),
+            shapeFlag: "shape", fallback: exampleX ? ([4, 2], rationals([1, 0, 2, 1, 0, -1, -1, 2])) : nil)
         try setTensor(&base, name: "running_mean", flag: "running-mean", values: runningMean, shape: nil, fallback: nil)
         try setTensor(&base, name: "running_var", flag: "running-var", values: runningVar, shape: nil, fallback: nil)
         setParam(&base, "mode", mode)

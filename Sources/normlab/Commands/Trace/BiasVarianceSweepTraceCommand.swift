@@ -3,7 +3,8 @@ import Reference
 
 /// `normlab trace bias-variance-sweep`.
 struct BiasVarianceSweepTraceCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bias-variance-sweep", abstract: BiasVarianceSweep.summary)
+    static let configuration = CommandConfiguration(
+        commandName: "bias-variance-sweep", abstract: BiasVarianceSweep.summary)
     @OptionGroup var options: TraceOptions
     @OptionGroup var world: WorldOptions
     @Option(name: .customLong("max-degree"), help: "Largest degree (default 4).") var maxDegree: Int?

@@ -16,8 +16,11 @@ struct WorldOptions: ParsableArguments {
         let defaults = base.tensor("x") == nil && x == nil
         try VerbInput.set(&base, "x", VerbInput.tensor(x, flag: "x"), default: VerbInput.vector(["-1", "0", "1", "2"]))
         try VerbInput.set(&base, "x_probs", VerbInput.tensor(xProbs, flag: "x-probs"), default: nil)
-        try VerbInput.set(&base, "target", VerbInput.tensor(target, flag: "target"), default: defaults ? VerbInput.vector(["1", "0", "1", "4"]) : nil)
-        try VerbInput.set(&base, "noise", VerbInput.tensor(noise, flag: "noise"), default: VerbInput.vector(["-1", "1"]))
+        try VerbInput.set(
+            &base, "target", VerbInput.tensor(target, flag: "target"),
+            default: defaults ? VerbInput.vector(["1", "0", "1", "4"]) : nil)
+        try VerbInput.set(
+            &base, "noise", VerbInput.tensor(noise, flag: "noise"), default: VerbInput.vector(["-1", "1"]))
         try VerbInput.set(&base, "noise_probs", VerbInput.tensor(noiseProbs, flag: "noise-probs"), default: nil)
         VerbInput.set(&base, "n", n.map(String.init), default: nil)
         VerbInput.set(&base, "degree", degree.map(String.init), default: nil)
@@ -30,7 +33,8 @@ struct BiasVarianceTraceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bias-variance",
         abstract: BiasVarianceOperation.summary,
-        discussion: "Every dataset of n i.i.d. draws is enumerated as a multiset with its multinomial probability; the risk is computed directly and checked against bias² + variance + Bayes error. --monte-carlo N samples N datasets in f64 instead."
+        discussion:
+            "Every dataset of n i.i.d. draws is enumerated as a multiset with its multinomial probability; the risk is computed directly and checked against bias² + variance + Bayes error. --monte-carlo N samples N datasets in f64 instead."
     )
     @OptionGroup var options: TraceOptions
     @OptionGroup var world: WorldOptions

@@ -13,8 +13,10 @@ struct CrossValidationTraceCommand: ParsableCommand {
 
     func run() throws {
         var base = try options.baseCase(op: CrossValidation.name)
-        try VerbInput.set(&base, "x", VerbInput.tensor(x, flag: "x"), default: VerbInput.vector(["0", "1", "2", "3", "4", "5"]))
-        try VerbInput.set(&base, "y", VerbInput.tensor(y, flag: "y"), default: VerbInput.vector(["1", "0", "2", "5", "7", "12"]))
+        try VerbInput.set(
+            &base, "x", VerbInput.tensor(x, flag: "x"), default: VerbInput.vector(["0", "1", "2", "3", "4", "5"]))
+        try VerbInput.set(
+            &base, "y", VerbInput.tensor(y, flag: "y"), default: VerbInput.vector(["1", "0", "2", "5", "7", "12"]))
         VerbInput.set(&base, "degree", degree.map(String.init), default: nil)
         VerbInput.set(&base, "alpha", alpha, default: nil)
         VerbInput.set(&base, "folds", folds.map(String.init), default: nil)

@@ -15,12 +15,16 @@ struct GroupedNormFlags: ParsableArguments {
     /// Fills `base`; the example is x (2, 4) = [[1,2,3,6],[0,4,4,8]] with a fixed dy.
     func apply(to base: inout CaseInput) throws {
         let example = base.tensor("x") == nil && x == nil
-        try setTensor(&base, name: "x", flag: "x", values: x, shape: shape, shapeFlag: "shape", fallback: ([2, 4], rationals([1, 2, 3, 6, 0, 4, 4, 8])))
+        try setTensor(
+            &base, name: "x", flag: "x", values: x, shape: shape, shapeFlag: "shape",
+            fallback: ([2, 4], rationals([1, 2, 3, 6, 0, 4, 4, 8])))
         let xShape = base.tensor("x")!.shape
         try setTensor(&base, name: "gamma", flag: "gamma", values: gamma, shape: nil, fallback: nil)
         try setTensor(&base, name: "beta", flag: "beta", values: beta, shape: nil, fallback: nil)
-        try setTensor(&base, name: "dy", flag: "dy", values: dy, shape: xShape.map(String.init).joined(separator: ","), shapeFlag: "shape",
-                      fallback: example ? ([2, 4], rationals([1, -1, 0, 2, 2, 0, -1, 1])) : nil)
+        try setTensor(
+            &base, name: "dy", flag: "dy", values: dy, shape: xShape.map(String.init).joined(separator: ","),
+            shapeFlag: "shape",
+            fallback: example ? ([2, 4], rationals([1, -1, 0, 2, 2, 0, -1, 1])) : nil)
         setParam(&base, "eps", eps)
         setParam(&base, "eps_placement", epsPlacement)
     }
@@ -73,7 +77,9 @@ struct InstanceNormTrace: ParsableCommand {
         var base = try options.baseCase(op: InstanceNormOperation.name)
         if flags.x == nil && base.tensor("x") == nil {
             base.setInput("x", Tensor(shape: [2, 2, 1, 2], values: rationals([1, 2, 3, 6, 0, 4, 4, 8])))
-            if flags.dy == nil { base.setInput("dy", Tensor(shape: [2, 2, 1, 2], values: rationals([1, -1, 0, 2, 2, 0, -1, 1]))) }
+            if flags.dy == nil {
+                base.setInput("dy", Tensor(shape: [2, 2, 1, 2], values: rationals([1, -1, 0, 2, 2, 0, -1, 1])))
+            }
         }
         try flags.apply(to: &base)
         try printTrace(InstanceNormOperation.self, input: base, options: options)

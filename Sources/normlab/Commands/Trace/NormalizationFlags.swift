@@ -5,15 +5,19 @@ import Reference
 /// Puts a tensor given on the command line (`--x "1,2,3,4" --shape 2,2`) into
 /// a case, over the file's value; with no flag, keeps the file's tensor or
 /// else the built-in example `fallback`.
-func setTensor(_ base: inout CaseInput, name: String, flag: String, values: String?, shape: String?,
-               shapeFlag: String? = nil, fallback: (shape: [Int], values: [Rational])?) throws {
+func setTensor(
+    _ base: inout CaseInput, name: String, flag: String, values: String?, shape: String?,
+    shapeFlag: String? = nil, fallback: (shape: [Int], values: [Rational])?
+) throws {
     if let values {
         let parsed = try parseValueList(values, flag: flag)
         var dims = [parsed.count]
         if let shape {
             dims = try parseShape(shape, flag: shapeFlag ?? "\(flag)-shape")
             guard dims.reduce(1, *) == parsed.count else {
-                throw InputError("--\(shapeFlag ?? "\(flag)-shape") \(shape) holds \(dims.reduce(1, *)) values but --\(flag) gives \(parsed.count)")
+                throw InputError(
+                    "--\(shapeFlag ?? "\(flag)-shape") \(shape) holds \(dims.reduce(1, *)) values but --\(flag) gives \(parsed.count)"
+                )
             }
         }
         base.setInput(name, Tensor(shape: dims, values: parsed))
@@ -22,7 +26,9 @@ func setTensor(_ base: inout CaseInput, name: String, flag: String, values: Stri
     } else if let shape, let existing = base.tensor(name) {
         let dims = try parseShape(shape, flag: shapeFlag ?? "\(flag)-shape")
         guard dims.reduce(1, *) == existing.count else {
-            throw InputError("--\(shapeFlag ?? "\(flag)-shape") \(shape) holds \(dims.reduce(1, *)) values but \(name) has \(existing.count)")
+            throw InputError(
+                "--\(shapeFlag ?? "\(flag)-shape") \(shape) holds \(dims.reduce(1, *)) values but \(name) has \(existing.count)"
+            )
         }
         base.setInput(name, Tensor(shape: dims, values: existing.values))
     }
@@ -38,7 +44,10 @@ struct ConventionOptions: ParsableArguments {
     @Option(help: "Convention: \(BatchNormConvention.presetNames.joined(separator: ", ")) (default pytorch).")
     var convention: String?
 
-    @Option(help: "Momentum, in the convention's meaning (weight of the new batch for pytorch, of the old value for keras/onnx/flax/mxnet/caffe).")
+    @Option(
+        help:
+            "Momentum, in the convention's meaning (weight of the new batch for pytorch, of the old value for keras/onnx/flax/mxnet/caffe)."
+    )
     var momentum: String?
 
     @Option(help: "Epsilon (default: the convention's).")
@@ -62,7 +71,9 @@ struct ConventionOptions: ParsableArguments {
     func apply(to base: inout CaseInput) throws {
         if let convention {
             guard BatchNormConvention.presetNames.contains(convention) else {
-                throw InputError("--convention \(convention) is unknown; known conventions: \(BatchNormConvention.presetNames.joined(separator: ", "))")
+                throw InputError(
+                    "--convention \(convention) is unknown; known conventions: \(BatchNormConvention.presetNames.joined(separator: ", "))"
+                )
             }
             base.convention = convention
         }

@@ -8,10 +8,10 @@ struct RunningStatsTrace: ParsableCommand {
         commandName: "running-stats",
         abstract: "Running mean and variance over a sequence of batches, by convention; eval-mode output.",
         discussion: """
-        --batches holds K batches of shape (N, C[, H, W]) one after the other; --shape is \
-        (K, N, C[, H, W]). Without inputs, runs K = 2 batches of shape (2, 1): [1, 3] and [2, 6], \
-        then normalises x = 0, 4 in eval mode.
-        """
+            --batches holds K batches of shape (N, C[, H, W]) one after the other; --shape is \
+            (K, N, C[, H, W]). Without inputs, runs K = 2 batches of shape (2, 1): [1, 3] and [2, 6], \
+            then normalises x = 0, 4 in eval mode.
+            """
     )
 
     @OptionGroup var options: TraceOptions
@@ -24,16 +24,22 @@ struct RunningStatsTrace: ParsableCommand {
     @Option(help: "Shape of x.") var xShape: String?
     @Option(help: "gamma for the eval step.") var gamma: String?
     @Option(help: "beta for the eval step.") var beta: String?
-    @Option(help: "Batches already averaged before the first one (cumulative and caffe averaging).") var batchesSeen: String?
+    @Option(help: "Batches already averaged before the first one (cumulative and caffe averaging).") var batchesSeen:
+        String?
 
     func run() throws {
         var base = try options.baseCase(op: RunningStatsOperation.name)
         let example = base.tensor("batches") == nil && batches == nil
-        try setTensor(&base, name: "batches", flag: "batches", values: batches, shape: shape, shapeFlag: "shape", fallback: ([2, 2, 1], rationals([1, 3, 2, 6])))
+        try setTensor(
+            &base, name: "batches", flag: "batches", values: batches, shape: shape, shapeFlag: "shape",
+            fallback: ([2, 2, 1], rationals([1, 3, 2, 6])))
         try setTensor(&base, name: "running_mean", flag: "running-mean", values: runningMean, shape: nil, fallback: nil)
         try setTensor(&base, name: "running_var", flag: "running-var", values: runningVar, shape: nil, fallback: nil)
-        try setTensor(&base, name: "x", flag: "x", values: x, shape: xShape, shapeFlag: "x-shape", fallback: example ? ([2, 1], rationals([0, 4])) : nil)
-        if let x = base.tensor("x"), x.shape.count == 1, let channels = base.tensor("batches")?.shape.dropFirst(2).first {
+        try setTensor(
+            &base, name: "x", flag: "x", values: x, shape: xShape, shapeFlag: "x-shape",
+            fallback: example ? ([2, 1], rationals([0, 4])) : nil)
+        if let x = base.tensor("x"), x.shape.count == 1, let channels = base.tensor("batches")?.shape.dropFirst(2).first
+        {
             base.setInput("x", Tensor(shape: [x.count / max(channels, 1), channels], values: x.values))
         }
         try setTensor(&base, name: "gamma", flag: "gamma", values: gamma, shape: nil, fallback: nil)

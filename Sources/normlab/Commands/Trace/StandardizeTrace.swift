@@ -16,7 +16,8 @@ struct StandardizeTrace: ParsableCommand {
 
     func run() throws {
         var base = try options.baseCase(op: StandardizeOperation.name)
-        try setTensor(&base, name: "x", flag: "x", values: x, shape: nil, fallback: ([8], rationals([2, 4, 4, 4, 5, 5, 7, 9])))
+        try setTensor(
+            &base, name: "x", flag: "x", values: x, shape: nil, fallback: ([8], rationals([2, 4, 4, 4, 5, 5, 7, 9])))
         setParam(&base, "correction", correction)
         try printTrace(StandardizeOperation.self, input: base, options: options)
     }
