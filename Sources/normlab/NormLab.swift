@@ -78,7 +78,7 @@ func writeToStandardError(_ text: String) {
 
 func terminate(_ code: Int32) -> Never {
     FileDescriptorOutput.flushStandardOutput()
-    Glibc.exit(code)
+    Platform.exit(code)
 }
 
 /// Unbuffered writes to a file descriptor, without touching C's global FILE*s.
@@ -89,7 +89,7 @@ enum FileDescriptorOutput {
         var bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress! + offset, $0.count - offset) }
+            let written = bytes.withUnsafeMutableBytes { Platform.write(2, $0.baseAddress! + offset, $0.count - offset) }
             if written <= 0 { return }
             offset += written
         }

@@ -254,7 +254,7 @@ final class RawKeyboard {
             signal(signalNumber) { number in
                 if terminalSaved { _ = tcsetattr(STDIN_FILENO, TCSANOW, &savedTerminal) }
                 let newline: [UInt8] = [10]
-                _ = newline.withUnsafeBytes { Glibc.write(STDOUT_FILENO, $0.baseAddress, 1) }
+                _ = newline.withUnsafeBytes { Platform.write(STDOUT_FILENO, $0.baseAddress, 1) }
                 _exit(128 + number)
             }
         }
@@ -289,7 +289,7 @@ final class RawKeyboard {
         }
         var byte: UInt8 = 0
         while true {
-            let count = Glibc.read(STDIN_FILENO, &byte, 1)
+            let count = Platform.read(STDIN_FILENO, &byte, 1)
             if count == 1 { return byte }
             if count < 0 && errno == EINTR { continue }
             return nil
