@@ -12,27 +12,6 @@ import XCTest
 final class NISTTests: XCTestCase {
     static let names = ["PiDigits", "Lottery", "Lew", "Mavro", "Michelso", "NumAcc1", "NumAcc2", "NumAcc3", "NumAcc4"]
 
-    /// shared/data/nist-strd beside the repository (CI clones it as <clone>/../shared),
-    /// found by walking up from this file.
-    static func dataFolder() throws -> URL {
-        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        let manager = FileManager.default
-        while directory.path != "/" {
-            for candidate in [
-                directory.appendingPathComponent("shared/data/nist-strd"),
-                directory.deletingLastPathComponent().appendingPathComponent("shared/data/nist-strd"),
-            ] {
-                if manager.fileExists(atPath: candidate.appendingPathComponent("NumAcc4.json").path) {
-                    return candidate
-                }
-            }
-            directory = directory.deletingLastPathComponent()
-        }
-        // Not a skip: CI clones shared/ beside the repository, so a missing
-        // folder is a broken checkout that must not pass silently.
-        throw ReferenceError("shared/data/nist-strd not found beside the repository (looked upwards from \(#filePath))")
-    }
-
     struct Dataset {
         let name: String
         let y: [Rational]
@@ -40,7 +19,7 @@ final class NISTTests: XCTestCase {
     }
 
     static func load(_ name: String) throws -> Dataset {
-        let data = try Data(contentsOf: try dataFolder().appendingPathComponent("\(name).json"))
+        let data = try Data(contentsOf: TestData.nistFolder.appendingPathComponent("\(name).json"))
         let object = try JSONSerialization.jsonObject(with: data) as! [String: Any]
         let y = (object["y"] as! [String]).map { try! Rational(parsing: $0) }
         let certified = (object["certified"] as! [String: Any]).compactMapValues { $0 as? String }

@@ -10,20 +10,6 @@ import XCTest
 final class RegressionTests: XCTestCase {
     // MARK: NIST StRD
 
-    /// shared/data/nist-strd, found by walking up from this file until a
-    /// directory has a sibling `shared/data/nist-strd`.
-    static func nistFolder() throws -> URL {
-        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while directory.path != "/" {
-            let candidate = directory.appendingPathComponent("shared/data/nist-strd")
-            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("Norris.json").path) {
-                return candidate
-            }
-            directory = directory.deletingLastPathComponent()
-        }
-        throw XCTSkip("shared/data/nist-strd not found above \(#filePath)")
-    }
-
     struct Dataset {
         let name: String
         let input: CaseInput
@@ -39,7 +25,7 @@ final class RegressionTests: XCTestCase {
     ]
 
     static func load(_ name: String) throws -> Dataset {
-        let url = try nistFolder().appendingPathComponent("\(name).json")
+        let url = TestData.nistFolder.appendingPathComponent("\(name).json")
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
         let ys = try (object["y"] as! [String]).map { try Rational(parsing: $0) }
         let intercept = object["intercept"] as! Bool

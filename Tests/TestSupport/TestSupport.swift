@@ -1,4 +1,5 @@
 import Exact
+import Foundation
 @_exported import SplitMix
 import XCTest
 
@@ -35,4 +36,17 @@ extension SplitMix64 {
         let denominator = Int(next() & mask) + 1
         return try! Rational(BigInt(numerator), BigInt(denominator))
     }
+}
+
+/// Data files the tests read, kept in the repository under `Tests/Data` so a
+/// clone tests on its own. Found from this file's path: the tests run from
+/// the source tree.
+public enum TestData {
+    /// `Tests/Data`.
+    public static let folder = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Data")
+
+    /// NIST's Statistical Reference Datasets (public domain), one JSON file
+    /// per dataset; see `Tests/Data/nist-strd/README.md`.
+    public static let nistFolder = folder.appendingPathComponent("nist-strd")
 }
