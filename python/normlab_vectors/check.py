@@ -6,7 +6,7 @@ import numbers
 from .errors import VectorsError
 from .family import Case, Family, load_family
 from .floats import hex_text, to_format
-from .metrics import accepts, measure, within_underflow_allowance
+from .metrics import accepts, excess, measure, within_underflow_allowance
 
 __all__ = ["check", "check_case", "Report", "FieldResult", "NotApplicable"]
 
@@ -37,13 +37,10 @@ class FieldResult:
 
     @property
     def excess(self):
-        """How many times over its bound a measured field is (inf when the bound is 0 and it is missed)."""
+        """How many times its bound the field's error is: ≤ 1 exactly when it passes (see metrics.excess)."""
         if self.measure is None or self.tolerance is None:
             return None
-        value = self.measure.normwise if self.tolerance.metric == "normwise" else self.measure.max_ulp
-        if self.tolerance.bound == 0:
-            return 0.0 if value == 0 else math.inf
-        return value / self.tolerance.bound
+        return excess(self.tolerance, self.measure)
 
     def to_dict(self):
         out = {"case": self.case.id, "field": self.field, "status": self.status, "flags": list(self.case.flags)}
@@ -74,6 +71,11 @@ def _numpy():
     return numpy
 
 
+def _squeezed(shape):
+    """A shape without its size-1 dimensions: (N, 1) and (N,) hold the same row-major values."""
+    return tuple(d for d in shape if d != 1)
+
+
 def _flatten(value, expected):
     """A returned value as a flat row-major list of Python floats, or a sentence saying why it does not fit."""
     np = _numpy()
@@ -85,7 +87,7 @@ def _flatten(value, expected):
                             "lists or detached CPU tensors") from None
         if array.dtype.kind not in "fiub":
             return None, f"returned values of type {array.dtype}, not real numbers"
-        if array.ndim > 1 and tuple(array.shape) != expected.shape:
+        if array.ndim > 1 and _squeezed(array.shape) != _squeezed(expected.shape):
             return None, f"returned shape {list(array.shape)}, expected {list(expected.shape)}"
         flat = [float(v) for v in array.astype(np.float64, copy=False).reshape(-1)]
     else:
@@ -305,9 +307,9 @@ def _failure_text(row):
     lines = [f"{head}: {m.max_ulp} ulp, normwise {m.normwise:.3g}, LRE {m.lre:.2f}; "
              f"bound {t.describe()}"]
     fmt = case.precision
-    lines.append(f"    {'element':<16}{'exact':<42}{'expected ' + fmt:<46}{'received':<46}{'ulp':>6}")
+    lines.append(f"    {'element':<14}{'exact':<34}{'expected ' + fmt:<52}{'received':<52}ulp")
     for element in m.worst:
         where = f"{row.field}[{', '.join(map(str, element.index))}]"
-        lines.append(f"    {where:<16}{_short(str(element.exact)):<42}{_show(element.rounded, fmt):<46}"
-                     f"{_show(element.received, fmt):<46}{element.ulp!s:>6}")
+        lines.append(f"    {where:<14}{_short(str(element.exact), 32):<34}{_show(element.rounded, fmt):<52}"
+                     f"{_show(element.received, fmt):<52}{element.ulp}")
     return lines

@@ -39,7 +39,7 @@ from math import isqrt
 from .exact import FORMATS, Surd
 from .floats import ulp_distance
 
-__all__ = ["ElementError", "FieldMeasure", "measure", "accepts", "within_underflow_allowance", "lre_of"]
+__all__ = ["ElementError", "FieldMeasure", "measure", "accepts", "excess", "within_underflow_allowance", "lre_of"]
 
 _APPROXIMATION_BITS = 64
 
@@ -146,14 +146,36 @@ def measure(received, expected, fmt, rank="ulp", keep=3):
                         difference_norm, exact_norm, counted, fmt)
 
 
-def within_underflow_allowance(tolerance, result):
-    """Whether a normwise field misses c·u relative yet stays within c·u·‖exact‖ + c·(η/2)·√n."""
-    if tolerance.metric != "normwise" or result.difference_norm is None or result.normwise <= tolerance.bound:
-        return False
+def _allowed(tolerance, result):
+    """The largest ‖computed − exact‖₂ a normwise bound c·u admits: c·u·‖exact‖₂ (c·u when the exact
+    tensor is zero: the absolute norm) plus c·(η/2)·√n for underflow. A Fraction."""
     bound = Fraction(tolerance.bound)
     roundings = bound / Fraction(1, 1 << FORMATS[result.fmt][0])               # c = bound / u
     allowance = roundings * smallest_subnormal(result.fmt) / 2 * _sqrt(Fraction(result.counted))
-    return result.difference_norm <= bound * result.exact_norm + allowance
+    return bound * (result.exact_norm if result.exact_norm > 0 else 1) + allowance
+
+
+def excess(tolerance, result):
+    """How many times its bound a field's error is (≤ 1 exactly when the field passes).
+
+    exact and ulp: ulp / bound; normwise: ‖computed − exact‖₂ over the error the
+    bound admits (see `_allowed`), which is normwise / bound away from underflow.
+    """
+    if tolerance.metric in ("exact", "ulp"):
+        if tolerance.bound == 0:
+            return 0.0 if result.max_ulp == 0 else math.inf
+        return result.max_ulp / tolerance.bound
+    if result.difference_norm is None:
+        return math.inf
+    allowed = _allowed(tolerance, result)
+    if allowed == 0:
+        return 0.0 if result.difference_norm == 0 else math.inf
+    return _to_float(result.difference_norm / allowed)
+
+
+def within_underflow_allowance(tolerance, result):
+    """Whether a normwise field misses c·u relative yet passes by the underflow allowance."""
+    return tolerance.metric == "normwise" and result.normwise > tolerance.bound and accepts(tolerance, result)
 
 
 def accepts(tolerance, result):
@@ -162,4 +184,4 @@ def accepts(tolerance, result):
         return result.max_ulp == 0
     if tolerance.metric == "ulp":
         return result.max_ulp <= tolerance.bound
-    return result.normwise <= tolerance.bound or within_underflow_allowance(tolerance, result)
+    return result.difference_norm is not None and result.difference_norm <= _allowed(tolerance, result)
