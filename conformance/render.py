@@ -91,7 +91,7 @@ def render(results):
              "python3 conformance/render.py                                                     # write this file",
              "python3 conformance/run.py --compare numpy                                        # what CI runs",
              "```", ""]
-    generators = {json.dumps(r["generator"], sort_keys=True) for r in results.values()}
+    generators = {f"{r['generator']['name']} {r['generator']['version']}" for r in results.values()}
     lines += ["## Frameworks measured", "",
               "| framework | versions | measured on | date | configuration |", "|---|---|---|---|---|"]
     for name, r in results.items():
@@ -101,7 +101,7 @@ def render(results):
     missing = [name for name in FRAMEWORKS if name not in results]
     if missing:
         lines += ["", f"Not measured (no results file): {', '.join(missing)}."]
-    lines += ["", f"Vectors: {', '.join(sorted(generators))}.", ""]
+    lines += ["", f"Vectors: generator {', '.join(sorted(generators))}.", ""]
 
     families = list(OrderedDict.fromkeys(f for r in results.values() for f in r["families"]))
     lines += ["## Which family's bounds each framework meets", "",

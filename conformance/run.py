@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "python"))
 sys.path.insert(0, str(HERE))
 
-from normlab_vectors import NotApplicable, VectorsError, VectorTree, check, load_family  # noqa: E402
+from normlab_vectors import VectorsError, VectorTree, check, load_family  # noqa: E402
 
 from adapters import ADAPTERS, load  # noqa: E402
 
@@ -57,6 +57,24 @@ def run(name, tree):
             "python": platform.python_version(), "machine": f"{platform.system()} {platform.machine()}",
             "date": datetime.date.today().isoformat(), "generator": tree.generator,
             "settings": adapter.setting_notes(), "families": measure(adapter, tree)}
+
+
+def dumps(result):
+    """The results as JSON with one (case, field) row per line: small, and diffs read row by row."""
+    head = {key: value for key, value in result.items() if key != "families"}
+    lines = ["{" + json.dumps(head, ensure_ascii=False)[1:-1] + ', "families": {']
+    for position, (family, entry) in enumerate(result["families"].items()):
+        rows = entry.get("rows")
+        summary = json.dumps({k: v for k, v in entry.items() if k != "rows"}, ensure_ascii=False)
+        if rows is None:
+            lines.append(f" {json.dumps(family)}: {summary}")
+        else:
+            body = ",\n".join("  " + json.dumps(row, ensure_ascii=False) for row in rows)
+            lines.append(f" {json.dumps(family)}: {summary[:-1]}, \"rows\": [\n{body}]}}")
+        if position < len(result["families"]) - 1:
+            lines[-1] += ","
+    lines.append("}}")
+    return "\n".join(lines) + "\n"
 
 
 def statuses(result):
@@ -97,7 +115,7 @@ def main():
                     print(f"  differs: {'/'.join(key)}: committed {committed.get(key)}, now {now.get(key)}")
         else:
             RESULTS.mkdir(exist_ok=True)
-            path.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
+            path.write_text(dumps(result))
             print(f"  wrote {path.relative_to(HERE.parent)}")
     if args.compare and differences:
         print(f"{differences} statuses differ from conformance/results: re-run conformance/run.py and "

@@ -4,7 +4,7 @@ import math
 import numbers
 
 from .errors import VectorsError
-from .family import Case, Family, load_family
+from .family import Family, _numpy, load_family
 from .floats import hex_text, to_format
 from .metrics import accepts, excess, measure, within_underflow_allowance
 
@@ -61,14 +61,6 @@ def _json_number(value):
     if isinstance(value, float) and (math.isinf(value) or math.isnan(value)):
         return str(value)
     return value
-
-
-def _numpy():
-    try:
-        import numpy
-    except ImportError:
-        return None
-    return numpy
 
 
 def _squeezed(shape):

@@ -9,7 +9,7 @@ floats of the case's precision.
 import math
 from fractions import Fraction
 
-from .conventions import Convention, convention_named
+from .conventions import convention_named
 from .errors import VectorsError
 from .exact import Surd, round_fraction
 from .floats import parse_hex

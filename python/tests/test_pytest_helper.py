@@ -27,13 +27,27 @@ def my_dropout(case):
 """
 
 
+NAIVE_FILE = """
+import numpy as np
+from normlab_vectors.testing import cases
+
+@cases("batchnorm_train_2d", xfail_flags=["huge-offset", "near-overflow", "subnormal"])
+def test_naive_batchnorm(case):
+    x, gamma, beta, eps = case.array("x"), case.array("gamma"), case.array("beta"), case.param("eps")
+    with np.errstate(all="ignore"):
+        mean = x.mean(axis=0)
+        var = ((x - mean) ** 2).mean(axis=0)
+        case.assert_close({"y": gamma * (x - mean) / np.sqrt(var + eps) + beta})
+"""
+
+
 @unittest.skipUnless(importlib.util.find_spec("pytest") and importlib.util.find_spec("numpy"),
                      "pytest and numpy are needed to run a user's test file")
 class PytestHelperTests(unittest.TestCase):
-    def run_pytest(self, scale_expression):
+    def run_pytest(self, scale_expression=None, text=None):
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "test_user_dropout.py"
-            path.write_text(textwrap.dedent(TEST_FILE).replace("{scale}", scale_expression))
+            path.write_text(text or textwrap.dedent(TEST_FILE).replace("{scale}", scale_expression))
             environment = dict(os.environ, PYTHONPATH=str(PACKAGE_ROOT), PYTHONDONTWRITEBYTECODE="1")
             return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(path)],
                                   capture_output=True, text=True, cwd=folder, env=environment, timeout=120)
@@ -50,6 +64,12 @@ class PytestHelperTests(unittest.TestCase):
         self.assertIn("FAIL dropout_mask/inverted-half field y", result.stdout)
         self.assertIn("y[0, 0]", result.stdout)
         self.assertIn("received", result.stdout)
+
+    def test_expected_failures_by_flag(self):
+        # A naive two-pass batch norm: the huge-offset, near-overflow and subnormal cases fail, as expected.
+        result = self.run_pytest(text=NAIVE_FILE)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("9 passed, 5 xfailed", result.stdout)
 
 
 if __name__ == "__main__":

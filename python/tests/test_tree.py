@@ -36,6 +36,15 @@ class TamperedTreeTests(unittest.TestCase):
         tree = VectorTree(self.root)
         self.assertEqual(len(tree.family_names()), self.manifest["numberOfFiles"])
 
+    def test_a_vendored_copy_loads_by_path_or_environment(self):
+        import os
+        from unittest import mock
+        family = load_family("dropout_mask", str(self.root))
+        self.assertEqual(family.tree.root, self.root)
+        self.assertEqual(len(family), self.manifest["files"][8]["numberOfTests"])
+        with mock.patch.dict(os.environ, {"NORMLAB_VECTORS": str(self.root)}):
+            self.assertEqual(default_vectors_dir(), self.root)
+
     def test_entry_without_sha256(self):
         self.rewrite(lambda m: m["files"][3].pop("sha256"))
         self.refused("files[3]", "missing \"sha256\"")
