@@ -1,4 +1,4 @@
-"""ONNX Runtime on the CPU: one-node ONNX models of the standard operators, inference sessions.
+"""ONNX Runtime on the CPU: one-node ONNX models of the standard operators, run for inference.
 
 BatchNormalization-15 (`training_mode=1` for training cases: y and the new
 running statistics; 0 for eval), LayerNormalization-17 (y and its Mean
@@ -28,15 +28,15 @@ from .common import Adapter, exactly, not_applicable_fields
 
 _RUN_LIMIT = 200_000
 _GRADIENTS = ("dx", "dgamma", "dbeta")
-_NO_GRADIENTS = "ONNX Runtime's inference sessions compute no gradients"
+_NO_GRADIENTS = "ONNX Runtime runs inference only: it computes no gradients"
 
 
 def _element_type(case):
     return TensorProto.FLOAT if case.precision == "f32" else TensorProto.DOUBLE
 
 
-def _session(op, inputs, outputs, attributes, opset):
-    """An inference session of one node: inputs/outputs as (name, TensorProto type)."""
+def _one_node_model(op, inputs, outputs, attributes, opset):
+    """A runnable ONNX model of one node: inputs/outputs as (name, TensorProto type)."""
     node = helper.make_node(op, [n for n, _ in inputs], [n for n, _ in outputs], **attributes)
     graph = helper.make_graph([node], op, [helper.make_tensor_value_info(n, t, None) for n, t in inputs],
                               [helper.make_tensor_value_info(n, t, None) for n, t in outputs])
@@ -76,7 +76,7 @@ class OnnxRuntime(Adapter):
         return ["One-node models (BatchNormalization-15, LayerNormalization-17, GroupNormalization-21, Dropout-13), "
                 "CPU execution provider, one intra-op thread, attributes at their defaults unless the case sets "
                 "them (stash_type float32).",
-                "Dropout in training mode: the session is run until its mask output equals the case's mask."]
+                "Dropout in training mode: the model is run until its mask output equals the case's mask."]
 
     # ------------------------------------------------------------- batch norm
 
@@ -96,9 +96,9 @@ class OnnxRuntime(Adapter):
         t = _element_type(case)
         names = [("x", t), ("scale", t), ("bias", t), ("input_mean", t), ("input_var", t)]
         outputs = [("y", t), ("running_mean", t), ("running_var", t)] if training else [("y", t)]
-        session = _session("BatchNormalization", names, outputs,
-                           {"epsilon": eps, "momentum": momentum, "training_mode": int(training)}, 15)
-        return session.run(None, {"x": x, "scale": gamma, "bias": beta, "input_mean": mean, "input_var": var})
+        model = _one_node_model("BatchNormalization", names, outputs,
+                                {"epsilon": eps, "momentum": momentum, "training_mode": int(training)}, 15)
+        return model.run(None, {"x": x, "scale": gamma, "bias": beta, "input_mean": mean, "input_var": var})
 
     def batchnorm(self, case):
         if case.word("eps_placement", "inside") != "inside":
@@ -160,10 +160,10 @@ class OnnxRuntime(Adapter):
         eps = _float32_attribute(case, "eps")
         x, gamma, beta = case.array("x"), case.array("gamma"), case.array("beta")
         t = _element_type(case)
-        session = _session("LayerNormalization", [("x", t), ("scale", t), ("bias", t)],
-                           [("y", t), ("mean", TensorProto.FLOAT), ("inv_std", TensorProto.FLOAT)],
-                           {"epsilon": eps, "axis": x.ndim - gamma.ndim}, 17)
-        y, mean, _ = session.run(None, {"x": x, "scale": gamma, "bias": beta})
+        model = _one_node_model("LayerNormalization", [("x", t), ("scale", t), ("bias", t)],
+                                [("y", t), ("mean", TensorProto.FLOAT), ("inv_std", TensorProto.FLOAT)],
+                                {"epsilon": eps, "axis": x.ndim - gamma.ndim}, 17)
+        y, mean, _ = model.run(None, {"x": x, "scale": gamma, "bias": beta})
         return {"y": y, "mean": mean.reshape(-1), **not_applicable_fields(_GRADIENTS, _NO_GRADIENTS),
                 **not_applicable_fields(("var", "xhat"), "LayerNormalization outputs the mean and 1/σ only")}
 
@@ -173,9 +173,9 @@ class OnnxRuntime(Adapter):
         eps = _float32_attribute(case, "eps")
         x, gamma, beta = case.array("x"), case.array("gamma"), case.array("beta")
         t = _element_type(case)
-        session = _session("GroupNormalization", [("x", t), ("scale", t), ("bias", t)], [("y", t)],
-                           {"epsilon": eps, "num_groups": case.int_param("groups")}, 21)
-        y = session.run(None, {"x": x, "scale": gamma, "bias": beta})[0]
+        model = _one_node_model("GroupNormalization", [("x", t), ("scale", t), ("bias", t)], [("y", t)],
+                                {"epsilon": eps, "num_groups": case.int_param("groups")}, 21)
+        y = model.run(None, {"x": x, "scale": gamma, "bias": beta})[0]
         return {"y": y, **not_applicable_fields(_GRADIENTS, _NO_GRADIENTS),
                 **not_applicable_fields(("mean", "var", "xhat"), "GroupNormalization outputs y only")}
 
@@ -190,16 +190,16 @@ class OnnxRuntime(Adapter):
         t = _element_type(case)
         train = case.word("mode", "train") == "train"
         p = Fraction(case.exact_param("p"))
-        session = _session("Dropout", [("x", t), ("ratio", t), ("training_mode", TensorProto.BOOL)],
-                           [("y", t), ("mask", TensorProto.BOOL)], {}, 13)
+        model = _one_node_model("Dropout", [("x", t), ("ratio", t), ("training_mode", TensorProto.BOOL)],
+                                [("y", t), ("mask", TensorProto.BOOL)], {}, 13)
         feeds = {"x": x, "ratio": np.array(case.param("p"), dtype=x.dtype), "training_mode": np.array(train)}
         out = {"dx": NotApplicable(_NO_GRADIENTS)}
         if not train or p == 0:
-            out["y"] = session.run(None, feeds)[0]
+            out["y"] = model.run(None, feeds)[0]
             return out
         wanted = case.array("mask") != 0
         for _ in range(_RUN_LIMIT):
-            y, mask = session.run(None, feeds)
+            y, mask = model.run(None, feeds)
             if np.array_equal(mask, wanted):
                 out["y"] = y
                 return out

@@ -43,7 +43,7 @@ def test_naive_batchnorm(case):
 
 @unittest.skipUnless(importlib.util.find_spec("pytest") and importlib.util.find_spec("numpy"),
                      "pytest and numpy are needed to run a user's test file")
-class PytestHelperTests(unittest.TestCase):
+class PytestIntegrationTests(unittest.TestCase):
     def run_pytest(self, scale_expression=None, text=None):
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "test_user_dropout.py"
