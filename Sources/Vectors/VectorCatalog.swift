@@ -6,5 +6,6 @@ public enum VectorCatalog {
     public static var families: [VectorFamily] {
         BatchNormFamilies.all + NormalizationFamilies.all + DropoutFamilies.all + RegressionFamilies.all
             + BiasVarianceFamilies.all
+            + DoubleDescentFamilies.all
     }
 }

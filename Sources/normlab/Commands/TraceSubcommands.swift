@@ -17,6 +17,7 @@ let traceSubcommands: [ParsableCommand.Type] = [
     RidgeTraceCommand.self,
     BiasVarianceTraceCommand.self,
     BiasVarianceSweepTraceCommand.self,
+    DoubleDescentTraceCommand.self,
     BaggingTraceCommand.self,
     CrossValidationTraceCommand.self,
 ]
