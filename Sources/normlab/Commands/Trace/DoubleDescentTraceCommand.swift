@@ -9,10 +9,12 @@ struct DoubleDescentTraceCommand: ParsableCommand {
             "Without flags: 16 evenly spaced training points of f(x) = 4x³ − 3x plus uniform noise, 64 random ReLU features, 33 test points; everything generated from SplitMix64 (the trace lists the generated values as inputs). Give your own data, features or test set with --input FILE (inputs x, y, feature_weights, feature_biases, test_x, test_y)."
     )
     @OptionGroup var options: TraceOptions
-    @Option(help: "Training points n (default 16).") var n: Int?
-    @Option(name: .customLong("max-features"), help: "Largest number of features P (default 4n).") var maxFeatures: Int?
-    @Option(help: "Seed of the generated features and noise (default 93).") var seed: Int?
-    @Option(help: "Noise scale σ of the generated targets (default 1/4).") var noise: String?
+    @Option(parsing: .unconditional, help: "Training points n (default 16).") var n: Int?
+    @Option(
+        name: .customLong("max-features"), parsing: .unconditional, help: "Largest number of features P (default 4n).")
+    var maxFeatures: Int?
+    @Option(parsing: .unconditional, help: "Seed of the generated features and noise (default 93).") var seed: Int?
+    @Option(parsing: .unconditional, help: "Noise scale σ of the generated targets (default 1/4).") var noise: String?
 
     func run() throws {
         var base = try options.baseCase(op: DoubleDescent.name)
