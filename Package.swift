@@ -62,6 +62,7 @@ let package = Package(
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "TestSupport"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),
         .testTarget(name: "CLITests"),
-        .testTarget(name: "LessonsTests", dependencies: ["Lessons", "TestSupport"], exclude: ["Transcripts"]),
+        .testTarget(
+            name: "LessonsTests", dependencies: ["Lessons", "TestSupport"], exclude: ["Transcripts", "Exercises"]),
     ]
 )

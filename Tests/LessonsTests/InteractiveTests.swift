@@ -147,8 +147,12 @@ final class InteractiveTests: XCTestCase {
         XCTAssertTrue(first.contains("lines 1–"), first)
         XCTAssertTrue(first.contains("type a number to answer"), first)
         XCTAssertFalse(first.contains("a answer"), first)
-        terminal.press(" ")
-        let paged = terminal.read(until: "> ")
+        // Space pages down until the question shows.
+        var paged = ""
+        for _ in 0..<3 where !paged.contains("Question 1:") {
+            terminal.press(" ")
+            paged = terminal.read(until: "> ")
+        }
         XCTAssertTrue(paged.contains("Question 1: What is the batch mean of feature 1?"), paged)
         XCTAssertTrue(paged.contains("? hidden until question 1 is answered"), paged)
         // A digit starts the answer; Enter submits.
@@ -157,9 +161,9 @@ final class InteractiveTests: XCTestCase {
         terminal.press("\r")
         let right = terminal.read(until: "answered]")
         XCTAssertTrue(right.contains("✓ Correct: 3."), right)
-        XCTAssertTrue(right.contains("1/4 answered"), right)
+        XCTAssertTrue(right.contains("1/5 answered"), right)
         terminal.press("n")
-        XCTAssertTrue(terminal.read(until: "> ").contains("Step 2/5"))
+        XCTAssertTrue(terminal.read(until: "> ").contains("Step 2/6"))
         // Dividing by m − 1 is recognised from the trace.
         terminal.press("20/3\r")
         let wrong = terminal.read(until: "Try again")
@@ -180,7 +184,7 @@ final class InteractiveTests: XCTestCase {
         terminal.press("q")
         terminal.read(until: "Resume with: normlab lesson bn-forward")
         XCTAssertEqual(terminal.finish(), 0)
-        XCTAssertTrue(terminal.screen.contains("Saved at step 2 of 5 (1 of 4 questions answered, 1 shown)"))
+        XCTAssertTrue(terminal.screen.contains("Saved at step 2 of 6 (1 of 5 questions answered, 1 shown)"))
         XCTAssertEqual(
             terminal.modesAtExit & tcflag_t(ICANON | ECHO), tcflag_t(ICANON | ECHO),
             "terminal settings restored on quit")
@@ -195,9 +199,9 @@ final class InteractiveTests: XCTestCase {
         let again = try Terminal(
             ["lesson", "bn-forward", "--lessons-dir", lessonsDirectory], environment: environment, columns: 80, rows: 24
         )
-        XCTAssertTrue(again.read(until: "> ").contains("Resuming at step 2 of 5"))
+        XCTAssertTrue(again.read(until: "> ").contains("Resuming at step 2 of 6"))
         again.press("\u{1B}[C") // →
-        XCTAssertTrue(again.read(until: "> ").contains("Step 3/5"))
+        XCTAssertTrue(again.read(until: "> ").contains("Step 3/6"))
         // An open question: n warns once, then skips.
         again.press("n")
         XCTAssertTrue(again.read(until: "> ").contains("is still open"))
@@ -211,7 +215,7 @@ final class InteractiveTests: XCTestCase {
             ["--lessons-dir", lessonsDirectory], environment: environment.merging(["NO_COLOR": "1"]) { $1 },
             columns: 80, rows: 24)
         let listing = list.read(until: "Next: normlab lesson bn-forward")
-        XCTAssertTrue(listing.contains("step 3/5, 1/4 answered"), listing)
+        XCTAssertTrue(listing.contains("step 3/6, 1/5 answered"), listing)
         XCTAssertTrue(listing.contains("Course ["), listing)
         XCTAssertFalse(list.screen.contains("\u{1B}["), "NO_COLOR must turn colours off")
         XCTAssertEqual(list.finish(), 0)

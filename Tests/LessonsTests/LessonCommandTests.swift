@@ -71,7 +71,7 @@ final class LessonCommandTests: XCTestCase {
             saying: "--width 100000000 must be from 40 to 400 columns")
         try expectInputError(
             ["lesson", "bn-forward", "--step", "9", "--lessons-dir", lessonsDirectory],
-            saying: "--step 9: lesson bn-forward has 5 steps")
+            saying: "--step 9: lesson bn-forward has 6 steps")
         let small = try writeCase(
             #"{"op": "batchnorm", "inputs": {"x": {"shape": [3, 2], "values": ["1", "2", "3", "6", "5", "4"]}}}"#)
         try expectInputError(
@@ -154,9 +154,9 @@ final class LessonCommandTests: XCTestCase {
             "lesson", "bn-forward", "--all", "--plain", "--step", "2", "--lessons-dir", lessonsDirectory,
         ])
         XCTAssertEqual(result.status, 0, result.standardError)
-        XCTAssertTrue(result.standardOutput.contains("-- Step 2/5:"))
-        XCTAssertFalse(result.standardOutput.contains("-- Step 1/5:"))
-        XCTAssertFalse(result.standardOutput.contains("-- Step 3/5:"))
+        XCTAssertTrue(result.standardOutput.contains("-- Step 2/6:"))
+        XCTAssertFalse(result.standardOutput.contains("-- Step 1/6:"))
+        XCTAssertFalse(result.standardOutput.contains("-- Step 3/6:"))
         XCTAssertTrue(result.standardOutput.contains("Answer: 5"))
     }
 }

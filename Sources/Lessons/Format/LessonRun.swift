@@ -256,6 +256,7 @@ extension LessonRun {
                 case .text: continue
                 case .value(let placeholder):
                     try check(placeholder.expression, step: step, line: line)
+                    if let partner = placeholder.partner { try check(partner, step: step, line: line) }
                     if placeholder.format == .f64 {
                         try check(placeholder.expression, step: step, line: line, floats: true)
                     }

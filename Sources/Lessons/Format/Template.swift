@@ -22,7 +22,9 @@ struct Template: Sendable {
         pieces.flatMap { piece -> [(Expression, String)] in
             switch piece {
             case .text: return []
-            case .value(let placeholder): return [(placeholder.expression, placeholder.source)]
+            case .value(let placeholder):
+                return [(placeholder.expression, placeholder.source)]
+                    + (placeholder.partner.map { [($0, placeholder.source)] } ?? [])
             case .conditional(let condition, let source, let then, let otherwise):
                 return [(condition, source)] + then.expressions + otherwise.expressions
             }
@@ -37,13 +39,24 @@ struct Template: Sendable {
             throw ExpressionError("{if: …} nests deeper than \(maximumDepth) levels")
         }
         var pieces: [Piece] = []
+        var literal = ""
         var rest = Substring(text)
-        while let open = rest.firstIndex(of: "{") {
-            if open > rest.startIndex { pieces.append(.text(String(rest[..<open]))) }
+        while let next = rest.firstIndex(where: { $0 == "{" || $0 == "}" }) {
+            literal += rest[..<next]
+            let after = rest.index(after: next)
+            // "{{" and "}}" are literal braces: x_{{j,i}} prints x_{j,i}.
+            if after < rest.endIndex, rest[after] == rest[next] {
+                literal.append(rest[next])
+                rest = rest[rest.index(after: after)...]
+                continue
+            }
+            guard rest[next] == "{" else {
+                throw ExpressionError("a \"}\" has no matching \"{\" in \"\(text.clipped)\" (write }} for a brace)")
+            }
             // The matching brace: `{if: …}` may hold placeholders of its own.
             var level = 0
             var found: Substring.Index?
-            for index in rest[open...].indices {
+            for index in rest[next...].indices {
                 if rest[index] == "{" { level += 1 }
                 if rest[index] == "}" {
                     level -= 1
@@ -54,9 +67,11 @@ struct Template: Sendable {
                 }
             }
             guard let close = found else {
-                throw ExpressionError("a \"{\" has no matching \"}\" in \"\(text.clipped)\"")
+                throw ExpressionError("a \"{\" has no matching \"}\" in \"\(text.clipped)\" (write {{ for a brace)")
             }
-            let inside = rest[rest.index(after: open)..<close].trimmingCharacters(in: .whitespaces)
+            if !literal.isEmpty { pieces.append(.text(literal)) }
+            literal = ""
+            let inside = rest[after..<close].trimmingCharacters(in: .whitespaces)
             if inside.hasPrefix("if:") {
                 pieces.append(try conditional(String(inside.dropFirst(3)), depth: depth))
             } else {
@@ -64,10 +79,8 @@ struct Template: Sendable {
             }
             rest = rest[rest.index(after: close)...]
         }
-        if !rest.isEmpty { pieces.append(.text(String(rest))) }
-        if pieces.contains(where: { if case .text(let t) = $0 { return t.contains("}") } else { return false } }) {
-            throw ExpressionError("a \"}\" has no matching \"{\" in \"\(text.clipped)\"")
-        }
+        literal += rest
+        if !literal.isEmpty { pieces.append(.text(literal)) }
         return Template(pieces: pieces, source: text)
     }
 
@@ -111,6 +124,8 @@ struct Placeholder: Sendable {
         case sum = "sum:"
         /// `{prod: …}`: joined with " · ".
         case product = "prod:"
+        /// `{dot: a, b}`: "a₀ · b₀ + a₁ · b₁ + …", a Σ of products written out.
+        case dot = "dot:"
     }
 
     enum Format: String, Sendable {
@@ -127,6 +142,8 @@ struct Placeholder: Sendable {
     }
 
     let expression: Expression
+    /// The second list of `{dot: a, b}`.
+    let partner: Expression?
     let joiner: Joiner
     let format: Format
     /// The text inside the braces, for messages.
@@ -136,7 +153,7 @@ struct Placeholder: Sendable {
         source = text
         var body = text
         var joiner = Joiner.bracketed
-        for candidate in [Joiner.sum, .list, .product] where body.hasPrefix(candidate.rawValue) {
+        for candidate in [Joiner.sum, .list, .product, .dot] where body.hasPrefix(candidate.rawValue) {
             body = String(body.dropFirst(candidate.rawValue.count)).trimmingCharacters(in: .whitespaces)
             joiner = candidate
         }
@@ -149,6 +166,26 @@ struct Placeholder: Sendable {
         }
         self.joiner = joiner
         self.format = format
-        expression = try ExpressionParser.parse(body)
+        if joiner == .dot {
+            // Two expressions, split at the comma outside brackets.
+            var depth = 0
+            var split: String.Index?
+            for index in body.indices {
+                switch body[index] {
+                case "(", "[": depth += 1
+                case ")", "]": depth -= 1
+                case "," where depth == 0: split = index
+                default: break
+                }
+                if split != nil { break }
+            }
+            guard let split else { throw ExpressionError("{dot: a, b} takes two lists separated by a comma") }
+            expression = try ExpressionParser.parse(String(body[..<split]).trimmingCharacters(in: .whitespaces))
+            partner = try ExpressionParser.parse(
+                String(body[body.index(after: split)...]).trimmingCharacters(in: .whitespaces))
+        } else {
+            expression = try ExpressionParser.parse(body)
+            partner = nil
+        }
     }
 }

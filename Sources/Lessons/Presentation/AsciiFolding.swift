@@ -2,12 +2,12 @@
 /// `NO_COLOR` and terminals without Unicode.
 let asciiSpellings: [Character: String] = [
     "μ": "mu", "σ": "sigma", "Σ": "sum", "ε": "eps", "γ": "gamma", "β": "beta",
-    "α": "alpha", "λ": "lambda", "ℓ": "l", "∂": "d", "∇": "grad_",
+    "α": "alpha", "λ": "lambda", "ℓ": "l", "∂": "d", "∇": "grad",
     "δ": "delta", "Δ": "Delta", "θ": "theta", "ω": "omega", "Ω": "Omega", "τ": "tau",
     "π": "pi", "ρ": "rho", "η": "eta", "ξ": "xi", "χ": "chi", "ν": "nu", "κ": "kappa", "φ": "phi", "ψ": "psi",
     "−": "-", "–": "-", "—": "--", "·": "*", "×": "x", "⊙": "(.)", "÷": "/", "∘": "o",
     "≈": "~", "≠": "!=", "≤": "<=", "≥": ">=", "±": "+/-", "→": "->", "↦": "->", "←": "<-",
-    "⇒": "=>", "∈": "in", "∞": "inf", "…": "...", "‖": "||", "⟨": "<", "⟩": ">", "′": "'", "″": "''",
+    "⇒": "=>", "∈": "in", "∝": "propto", "∞": "inf", "…": "...", "‖": "||", "⟨": "<", "⟩": ">", "′": "'", "″": "''",
     "½": "1/2", "‘": "'", "’": "'", "“": "\"", "”": "\"", "•": "*", "─": "-", "═": "=", "│": "|", "▸": ">",
     "✓": "ok", "✗": "x", "𝔼": "E", "ℝ": "R", "𝟙": "1", "█": "#", "░": "-", "▲": "^", "▼": "v", "↑": "up",
     "↓": "down", "ŷ": "yhat", "ĥ": "hhat", "ẑ": "zhat", "ŵ": "what", "ỹ": "ytilde", "ȳ": "ybar", "é": "e", "è": "e",
@@ -42,12 +42,22 @@ extension String {
         for (index, character) in characters.enumerated() {
             let previous = index > 0 ? characters[index - 1] : nil
             if let spelling = asciiSpellings[character], spelling.count >= 2, spelling.allSatisfy(\.isLetter) {
-                if let last = out.last, last.isLetter { out += " " }
+                // 2σ → "2 sigma", εσ → "eps sigma".
+                if let last = out.last, last.isLetter || last.isNumber { out += " " }
                 out += spelling
                 afterWord = true
                 continue
             }
-            if afterWord, character.isLetter { out += " " }
+            // "Σ∂" → "sum d", not "sumd".
+            let spellsAsLetter = asciiSpellings[character]?.first?.isLetter ?? false
+            let script = subscripts[character] != nil || superscripts[character] != nil
+            if afterWord, !script, character.isLetter || spellsAsLetter { out += " " }
+            // After a subscript, a new symbol starts: ∇ₓℓ̂ → "grad_x lhat".
+            if let previous, subscripts[previous] != nil, !script, character.isLetter || spellsAsLetter,
+                index >= 2, subscripts[characters[index - 2]] == nil
+            {
+                out += " "
+            }
             afterWord = false
             if character.isASCII {
                 out.append(character)
@@ -59,6 +69,7 @@ extension String {
                 out += letter
             } else if character == "√" {
                 // √(a + b) reads as sqrt(a + b); √a as sqrt a.
+                if let last = out.last, last.isLetter || last.isNumber { out += " " }
                 out += index + 1 < characters.count && characters[index + 1] != "(" ? "sqrt " : "sqrt"
             } else if let spelling = asciiSpellings[character] {
                 out += spelling

@@ -52,22 +52,23 @@ public struct LessonRenderer {
         if !lesson.summary.isEmpty { out += styler.wrap(lesson.summary) + "\n" }
         if !lesson.assumes.isEmpty { out += styler.wrap("Assumes: " + lesson.assumes.joined(separator: ", ")) + "\n" }
         let main = run.runs[0].traces
-        var exactParams: [String] = []
+        var exactParams: [(text: String, run: String)] = []
         for (number, entry) in run.runs.enumerated() {
             let input = entry.traces.input
             var parts = ["op \(input.op)"]
             if let convention = input.convention { parts.append("convention \(convention)") }
             parts.append("precision \(input.precision.rawValue)")
             for (name, value) in entry.traces.exact.params
-            where number == 0 || input.op != main.input.op
-                || !main.exact.params.contains(where: { $0.name == name && $0.value == value })
+            where !(name == "convention" && input.convention != nil)
+                && (number == 0 || input.op != main.input.op
+                    || !main.exact.params.contains(where: { $0.name == name && $0.value == value }))
             {
                 let written = format.parameter(value, written: run.writtenParameter(run: entry.name, name))
                 parts.append("\(name) = \(written)")
                 if case .number(let exact) = value,
                     exact.description != written.replacingOccurrences(of: "−", with: "-")
                 {
-                    exactParams.append("\(name) = \(exact)" + (run.runs.count > 1 ? " (run \(entry.name))" : ""))
+                    exactParams.append(("\(name) = \(exact)", entry.name))
                 }
             }
             out += styler.wrap("Run \(entry.name): " + parts.joined(separator: ", "), hanging: 4) + "\n"
@@ -87,13 +88,27 @@ public struct LessonRenderer {
             }
         }
         if !exactParams.isEmpty {
+            // One entry per parameter and value, naming the runs that share it.
+            var merged: [(text: String, runs: [String])] = []
+            for (text, runName) in exactParams {
+                if let index = merged.firstIndex(where: { $0.text == text }) {
+                    merged[index].runs.append(runName)
+                } else {
+                    merged.append((text, [runName]))
+                }
+            }
+            let list = merged.map { entry in
+                entry.text
+                    + (run.runs.count > 1
+                        ? " (run\(entry.runs.count > 1 ? "s" : "") \(entry.runs.joined(separator: ", ")))" : "")
+            }
             out +=
                 options.expandExact
                 ? styler.wrap(
-                    "Parameters are used as their nearest floats; exactly: " + exactParams.joined(separator: ", ")
-                        + ".", hanging: 2) + "\n"
-                : styler.wrap("Parameters are used as their nearest floats (e shows them exactly).", hanging: 2)
+                    "Parameters are used as their nearest floats; exactly: " + list.joined(separator: ", ") + ".",
+                    hanging: 2)
                     + "\n"
+                : styler.wrap("Parameters are used as their nearest floats (e shows them exactly).", hanging: 2) + "\n"
         }
         for (name, all) in run.snapped {
             let changed = all.filter { changedName in
@@ -124,7 +139,10 @@ public struct LessonRenderer {
                 let filled = try filler.fill(template, line: line, concealment: concealment)
                 for paragraph in filled.components(separatedBy: "\n\n") { out += "\n" + styler.wrap(paragraph) + "\n" }
             case .formula(let text, _):
-                if case .numbers = previous { out += "" } else { out += "\n" }
+                switch previous {
+                case .formula?, .numbers?: break
+                default: out += "\n"
+                }
                 out += styler.wrap(text, indent: 2, hanging: 11, prefix: styler.style("formula  ", .dim)) + "\n"
             case .numbers(let template, let line):
                 switch previous {
@@ -166,12 +184,13 @@ public struct LessonRenderer {
         if case .choice(let choices) = question.kind {
             for (number, choice) in choices.enumerated() {
                 out +=
-                    styler.wrap("  \(number + 1)) " + (try filler.fill(choice.text, line: question.line)), hanging: 5)
+                    styler.wrap(
+                        "\(number + 1)) " + (try filler.fill(choice.text, line: question.line)), indent: 2, hanging: 5)
                     + "\n"
             }
         }
         if withHint, let hint = try hint(step: step, question: index) {
-            out += styler.wrap("  Hint: " + hint, hanging: 8) + "\n"
+            out += styler.wrap("Hint: " + hint, hanging: 6) + "\n"
         }
         switch state {
         case .pending: break
@@ -189,9 +208,10 @@ public struct LessonRenderer {
     /// "Answer: …" and, when the lesson gives one, "Solution: …".
     func reveal(step: Int, question index: Int) throws -> String {
         let question = lesson.steps[step].questions[index]
-        var out = styler.wrap("  Answer: " + (try answerText(step: step, question: index)), hanging: 10) + "\n"
+        var out = styler.wrap("Answer: " + (try answerText(step: step, question: index)), hanging: 8) + "\n"
         if let solution = question.solution {
-            out += styler.wrap("  Solution: " + (try filler.fill(solution, line: question.line)), hanging: 12) + "\n"
+            let filled = try filler.fill(solution, line: question.line, parenthesize: true)
+            out += styler.wrap("Solution: " + filled, hanging: 10) + "\n"
         }
         return out
     }
@@ -219,7 +239,9 @@ public struct LessonRenderer {
         case .numeric(let answer, let source, let tolerance):
             let exact = try run.exactScalar(answer, source: source, line: question.line)
             var text = format.exact(exact)
-            if !exact.isRational || exact.description.count > 12 { text += " " + format.approximate(exact, digits: 10) }
+            if !exact.isRational || exact.description.count > 12 {
+                text += " ≈ " + String(format.approximate(exact, digits: 10).dropFirst())
+            }
             if !tolerance.isZero, tolerance != LessonParser.defaultTolerance {
                 text += " (within \(Surd(tolerance).decimalString(significantDigits: 3)))"
             }
@@ -241,6 +263,8 @@ public struct LessonRenderer {
         if let step = entry.traces.exact.step(name) {
             if step.formula == step.symbol || step.formula.isEmpty || step.formula == "input" {
                 title = step.symbol
+            } else if let first = step.formula.first, "≥≤=<>≈".contains(first) {
+                title = "\(step.symbol) \(step.formula)"
             } else if step.role == .input {
                 title = "\(step.symbol): \(step.formula)"
             } else if step.formula.hasPrefix(step.symbol + " =") || step.formula.hasPrefix(step.symbol + " ←") {

@@ -48,6 +48,9 @@ struct ValueFormat: Sendable {
         }
     }
 
+    /// An error as `FloatError` writes it, with the minus sign of the alphabet.
+    func error(_ text: String) -> String { minus(text) }
+
     private func minus(_ text: String) -> String {
         unicode ? text.replacingOccurrences(of: "-", with: "−") : text
     }

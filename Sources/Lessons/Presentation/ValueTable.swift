@@ -44,8 +44,8 @@ struct ValueTable {
             }
             if showExact { row.append(format.exact(value)) }
             if showFloats {
-                row += [format.float(d), FloatError.describe(d, exact: value)]
-                if let f { row += [format.float(f), FloatError.describe(f, exact: value)] }
+                row += [format.float(d), format.error(FloatError.describe(d, exact: value))]
+                if let f { row += [format.float(f), format.error(FloatError.describe(f, exact: value))] }
             }
             rows.append(row)
         }
