@@ -35,6 +35,9 @@ public struct LessonSession {
 
     /// First content line shown.
     private(set) var top = 0
+    /// The window shows the end of the step and keeps showing it when
+    /// feedback below takes lines away.
+    private var pinnedToEnd = false
     /// Messages below the content, already wrapped.
     private(set) var feedback: [String] = []
     /// The step at which `n` was pressed once with a question still open.
@@ -129,7 +132,7 @@ public struct LessonSession {
                 parts += ["h hint", "s show answer"]
             }
             if singleKey {
-                if scrollable { parts.append("space/↓ more, ↑ up") }
+                if scrollable { parts.append("space more, ↑/↓ scroll") }
                 parts += ["n/→ next", "b/← back", "e exact values", "q quit"]
             } else {
                 parts += [scrollable ? "Enter more" : "Enter next", "n next", "b back", "e exact values", "q quit"]
@@ -165,19 +168,20 @@ public struct LessonSession {
         try refreshCache()
         let lines = cache!.lines
         let (height, keys, scrollable) = layout(lines.count)
-        top = min(top, max(0, lines.count - height))
+        top = pinnedToEnd ? max(0, lines.count - height) : min(top, max(0, lines.count - height))
         let shown = lines[top..<min(lines.count, top + height)]
         var out = shown.joined(separator: "\n") + "\n"
         // Short pages keep the prompt at the bottom.
         out += String(repeating: "\n", count: max(0, height - shown.count))
+        let dot = renderer.options.unicode ? " · " : ", "
         var status = "[step \(step + 1)/\(lesson.steps.count)"
         if scrollable {
-            status += " · lines \(top + 1)–\(top + shown.count) of \(lines.count)"
+            status += dot + "lines \(top + 1)–\(top + shown.count) of \(lines.count)"
             if top + height < lines.count { status += " ↓" }
         }
         let total = lesson.questionKeys.count
         if total > 0 {
-            status += " · \(answered.count)/\(total) answered"
+            status += dot + "\(answered.count)/\(total) answered"
             if !revealed.isEmpty { status += ", \(revealed.count) shown" }
         }
         status += "]"
@@ -238,8 +242,10 @@ public struct LessonSession {
         case .up: scroll(by: -1)
         case .pageDown: try command(" ")
         case .pageUp: scroll(by: -pageHeight())
-        case .home: top = 0
-        case .end: top = maxTop
+        case .home:
+            top = 0
+            pinnedToEnd = false
+        case .end: try showEnd()
         case .endOfInput: try command("q")
         case .escape, .backspace, .tab, .incomplete: break
         case .other(let name): feedback = ["Unknown key \(name)."]
@@ -279,6 +285,7 @@ public struct LessonSession {
 
     private mutating func scroll(by lines: Int) {
         top = min(maxTop, max(0, top + lines))
+        pinnedToEnd = top >= maxTop && lines > 0
     }
 
     private mutating func startAnswer(_ first: String) {
@@ -310,6 +317,7 @@ public struct LessonSession {
                 } else {
                     say("No hint for question \(question + 1); s shows the answer.")
                 }
+                try showEnd()
             } else if let hint = try renderer.stepHint(step) {
                 say("Hint: " + hint)
             } else {
@@ -344,6 +352,7 @@ public struct LessonSession {
             say(
                 "Question \(numbers) is still open: type your answer, h for a hint, s to show the answer, or n again to skip it (a skipped question does not count)."
             )
+            try showEnd()
             return
         }
         if step == lesson.steps.count - 1 {
@@ -356,6 +365,7 @@ public struct LessonSession {
     private mutating func go(to target: Int) {
         step = target
         top = 0
+        pinnedToEnd = false
         skipWarned = nil
         mode = .browsing
     }
@@ -364,6 +374,7 @@ public struct LessonSession {
     private mutating func showEnd() throws {
         try refreshCache()
         top = maxTop
+        pinnedToEnd = true
     }
 
     private mutating func submit(_ text: String, question: Int) throws {

@@ -108,7 +108,7 @@ struct LessonTerminal {
             out += "Resume with: normlab lesson \(lesson.id)\n"
             return LessonRenderer.asciiOnly(out, unless: options.unicode)
         }
-        out += "End of lesson \(lesson.id): \(lesson.title).\n"
+        out += "End of lesson \(lesson.id).\n"
         if !score.isEmpty { out += score.prefix(1).uppercased() + score.dropFirst() + ".\n" }
         let open = session.openInLesson
         if !open.isEmpty {
