@@ -22,6 +22,14 @@ public struct LineChart: Sendable {
     }
 }
 
+extension LineChart {
+    /// A legend is worth its room when there are several series, or one
+    /// whose name the y label does not already give.
+    var showsLegend: Bool {
+        series.count > 1 || (series.first.map { !$0.name.isEmpty && $0.name != y.label } ?? false)
+    }
+}
+
 /// One named curve. Points are drawn in the order given; a point whose y is
 /// NaN or infinite breaks the curve there (a diverged run stops), and the
 /// renderers mark and note where.

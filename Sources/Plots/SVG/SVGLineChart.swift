@@ -62,7 +62,7 @@ extension SVGRenderer {
             occupied += drawMarkers(&writer, chart.markers, axes: axes)
             drawBreaks(&writer, prepared, axes: axes)
 
-            if chart.series.count > 1 || !(chart.series.first?.name.isEmpty ?? true) {
+            if chart.showsLegend {
                 let legend = SVGLegend(
                     prepared.curves.map { curve in
                         let swatch: SVGLegend.Swatch =

@@ -61,7 +61,7 @@ extension TerminalRenderer {
             let start = frame.plotLeft + (frame.columns - label.count) / 2
             canvas.put(label, row: row, column: max(0, min(start, options.width - label.count)))
         }
-        if showsLegend(chart) {
+        if chart.showsLegend {
             let legend = TerminalLegend(
                 entries: prepared.curves.enumerated().map { index, curve in
                     let swatch =
@@ -77,12 +77,6 @@ extension TerminalRenderer {
         for note in prepared.notes { canvas.addWrapped(note, unicode: options.unicode) }
         for note in prepared.breakNotes { canvas.addWrapped(breakGlyph + " " + note, unicode: options.unicode) }
         return canvas.rendered(color: options.color)
-    }
-
-    /// A legend is worth its room when there are several series, or one
-    /// whose name the y label does not already give.
-    static func showsLegend(_ chart: LineChart) -> Bool {
-        chart.series.count > 1 || (chart.series.first.map { !$0.name.isEmpty && $0.name != chart.y.label } ?? false)
     }
 
     /// The title centred over the plot (bold), then the y label over the
