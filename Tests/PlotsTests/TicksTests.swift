@@ -19,20 +19,33 @@ final class TicksTests: XCTestCase {
         let unit = Ticks.linear(-0.05...1.05, maxCount: 6)
         XCTAssertEqual(labels(unit), ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"])
         XCTAssertEqual(values(unit), [0, 0.2, 0.4, 0.6, 0.8, 1.0])
+        // At most 3 in −449…476: step 200 gives 5, step 500 only one (0);
+        // two ticks or more win over the count.
+        XCTAssertEqual(values(Ticks.linear(-448.9...475.7, maxCount: 3)), [-400, -200, 0, 200, 400])
         // Negative ranges, and no "-0".
         XCTAssertEqual(
             labels(Ticks.linear(-1.3...0.1, maxCount: 8)), ["-1.2", "-1.0", "-0.8", "-0.6", "-0.4", "-0.2", "0.0"])
     }
 
+    /// A fixed sequence of test ranges (a 64-bit LCG), so a failure repeats.
+    struct Ranges: RandomNumberGenerator {
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        mutating func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state
+        }
+    }
+
     func testEveryLinearStepIsOneTwoOrFiveTimesAPowerOfTen() {
-        var generator = SystemRandomNumberGenerator()
-        for _ in 0..<500 {
-            let low = Double.random(in: -1e6...1e6, using: &generator) * pow(10, Double(Int.random(in: -8...0)))
+        var generator = Ranges()
+        for _ in 0..<2000 {
+            let low =
+                Double.random(in: -1e6...1e6, using: &generator)
+                * pow(10, Double(Int.random(in: -8...0, using: &generator)))
             let span = pow(10, Double.random(in: -6...6, using: &generator))
-            let maxCount = Int.random(in: 3...12)
+            let maxCount = Int.random(in: 3...12, using: &generator)
             let ticks = values(Ticks.linear(low...low + span, maxCount: maxCount))
             XCTAssertGreaterThanOrEqual(ticks.count, 2, "\(low)…\(low + span)")
-            XCTAssertLessThanOrEqual(ticks.count, maxCount + 1, "\(low)…\(low + span)")
             for tick in ticks {
                 XCTAssertTrue(tick >= low - span * 1e-9 && tick <= low + span * (1 + 1e-9), "\(tick) outside")
             }
@@ -49,7 +62,16 @@ final class TicksTests: XCTestCase {
                 let multiple = tick / nominal
                 XCTAssertEqual(
                     multiple, multiple.rounded(), accuracy: 1e-6 + abs(multiple) * 1e-11,
-                    "\(tick) is not a multiple of \(step)")
+                    "\(tick) is not a multiple of \(nominal)")
+            }
+            // More than maxCount only when the next round step (1 → 2 → 5 →
+            // 10) would leave fewer than two ticks in the range.
+            if ticks.count > maxCount {
+                let next = mantissa == 1 ? 2 * nominal : mantissa == 2 ? 2.5 * nominal : 2 * nominal
+                let first = ceil(low / next - 1e-9)
+                let last = floor((low + span) / next + 1e-9)
+                XCTAssertLessThan(
+                    last - first + 1, 2, "\(ticks.count) ticks for at most \(maxCount) in \(low)…\(low + span)")
             }
         }
     }
