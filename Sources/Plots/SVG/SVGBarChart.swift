@@ -30,7 +30,7 @@ extension SVGRenderer {
             writer.close("clipPath")
             writer.close("defs")
             writer.open("g", [("id", "bars"), ("clip-path", "url(#plot-area)")])
-            for (index, series) in chart.series.enumerated() {
+            for index in chart.series.indices {
                 writer.open("g", [("id", "series-\(index + 1)"), ("fill", prepared.colors[index].hexString)])
                 for bar in prepared.bars where bar.series == index {
                     let offset = chart.arrangement == .stacked ? -0.4 : -0.4 + slot * Double(index)
@@ -46,7 +46,6 @@ extension SVGRenderer {
                         occupied.append((left + (right - left) * Double(step) / 4, top))
                         occupied.append((left + (right - left) * Double(step) / 4, top + abs(y1 - y0) / 2))
                     }
-                    _ = series
                 }
                 writer.close("g")
             }
