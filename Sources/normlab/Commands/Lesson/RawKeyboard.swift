@@ -114,3 +114,10 @@ func terminalSize() -> (columns: Int, rows: Int) {
     }
     return (columns, rows)
 }
+
+/// The terminal's width in columns when it is at least 40, else 80 (for
+/// commands that lay text out to the terminal, such as `normlab plot`).
+func terminalWidth() -> Int {
+    let columns = terminalSize().columns
+    return columns >= 40 ? columns : 80
+}
