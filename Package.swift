@@ -67,7 +67,8 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),
         .testTarget(name: "CLITests"),
         .testTarget(
-            name: "LessonsTests", dependencies: ["Lessons", "TestSupport"], exclude: ["Transcripts", "Exercises"]),
+            name: "LessonsTests", dependencies: ["Lessons", "TestSupport", "SplitMix"],
+            exclude: ["Transcripts", "Exercises"]),
         .testTarget(name: "PlotsTests", dependencies: ["Plots"], exclude: ["Snapshots"]),
     ]
 )
