@@ -89,17 +89,19 @@ private let smallPrimes: [UInt] = {
 }()
 
 /// n = square² · rest with the square factors found by trial division by the
-/// small primes and a final perfect-square test of the cofactor.
+/// small primes and a final perfect-square test of the cofactor. Each prime
+/// is removed in one `mpz_remove`, so the cost stays near linear in the size
+/// of n even for 10^k (which holds 2^k and 5^k).
 func splitSquare(_ n: BigInt) -> (square: BigInt, rest: BigInt) {
     precondition(n.signum > 0)
     var rest = n
     var square: BigInt = 1
     for prime in smallPrimes {
-        let p = BigInt(prime)
-        let p2 = BigInt(prime * prime)
-        while rest.isDivisible(by: prime * prime) {
-            rest = rest.quotientAndRemainderFloor(dividingBy: p2).quotient
-            square = square * p
+        if rest.isDivisible(by: prime * prime) {
+            let (cofactor, multiplicity) = rest.removingFactors(of: prime)
+            // p^m = (p^⌊m/2⌋)² · p^(m mod 2)
+            rest = multiplicity % 2 == 1 ? cofactor * BigInt(prime) : cofactor
+            square = square * BigInt(prime).power(multiplicity / 2)
         }
         if rest.bitWidth <= 20 && BigInt(Int(prime * prime)) > rest { break }
     }
