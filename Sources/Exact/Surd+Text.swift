@@ -9,6 +9,11 @@
 /// The parser also takes decimals ("1.25e-5") and C99 hex floats ("0x1.8p+1")
 /// wherever a rational may stand, so every printed form and the usual ways of
 /// writing a number read back to the exact value.
+///
+/// A printed form is unique for a rational; a term `c*sqrt(n)` is unique up to
+/// square factors p² of n with p > 1000, which `splitSquare` does not look
+/// for (`1009*sqrt(2)` and `sqrt(2036162)` are one number). `==` compares
+/// values, so that is what a consumer should compare too.
 extension Surd: CustomStringConvertible {
     public var description: String {
         var text = rational.isZero && !terms.isEmpty ? "" : rational.description

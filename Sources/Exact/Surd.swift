@@ -6,8 +6,7 @@
 /// different radicands (averages of standard deviations across batches) are
 /// represented exactly too, and the type is closed under + − × ÷.
 ///
-/// Canonical form, which makes `==` structural and the printed form unique
-/// for a given value:
+/// Normal form, kept by every operation:
 /// - each radicand `nᵢ` is an integer ≥ 2 that is not a perfect square and
 ///   has no square factor p² for primes p < 1000 (square factors are moved
 ///   into the coefficient: √(p/q) = √(pq)/q, √(p²m) = p√m);
@@ -15,6 +14,12 @@
 ///   roots are linearly independent over ℚ and the value is zero only when
 ///   every part is zero;
 /// - coefficients are non-zero, terms ordered by radicand.
+///
+/// Square factors of primes above 1000 are not searched for (that would take
+/// factoring radicands of hundreds of digits), so one number may have two
+/// normal forms: `sqrt(2036162)` is `1009*sqrt(2)`. `==` and `hash(into:)`
+/// therefore compare values, not forms (see `Surd+Arithmetic`); the rational
+/// part is the same in every form, and so is each term's square c²·n.
 public struct Surd: Sendable {
     /// One irrational part `coefficient · √radicand`.
     public struct Term: Sendable, Hashable {

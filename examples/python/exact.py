@@ -220,8 +220,11 @@ def merge_terms(terms):
 def equal_values(mine, theirs):
     """Exact equality of two term lists: their difference merges to all-zero coefficients.
 
-    Merged radicands are pairwise non-square ratios, so their roots are linearly
-    independent over the rationals and a zero value has only zero coefficients.
+    Compare values this way, not strings: a radicand may hold the square of a
+    prime above 1000, so one number can be written sqrt(2036162) or
+    1009*sqrt(2). Merged radicands are pairwise non-square ratios, so their
+    roots are linearly independent over the rationals and a zero value has
+    only zero coefficients.
     """
     return all(c == 0 for c, _ in merge_terms(mine + [(-c, n) for c, n in theirs]))
 
