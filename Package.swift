@@ -66,7 +66,9 @@ let package = Package(
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "TestSupport"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),
         .testTarget(name: "CLITests"),
-        .testTarget(name: "LessonsTests", dependencies: ["Lessons", "TestSupport"], exclude: ["Transcripts"]),
+        .testTarget(
+            name: "LessonsTests", dependencies: ["Lessons", "TestSupport", "SplitMix"],
+            exclude: ["Transcripts", "Exercises"]),
         .testTarget(name: "PlotsTests", dependencies: ["Plots"], exclude: ["Snapshots"]),
     ]
 )

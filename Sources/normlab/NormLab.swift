@@ -18,7 +18,7 @@ struct NormLab: ParsableCommand {
         version: NormLabVersion.current,
         subcommands: [
             LessonCommand.self, ExactCommand.self, TraceCommand.self, VectorsCommand.self, BenchCommand.self,
-            PlotCommand.self,
+            ExerciseCommand.self, PlotCommand.self,
         ],
         defaultSubcommand: LessonCommand.self
     )
