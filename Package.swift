@@ -40,7 +40,7 @@ let package = Package(
         // JSON with ordered keys and a deterministic writer, for traces and vectors.
         .target(name: "OrderedJSON"),
         // Lesson files → steps: the format, the registry, the stepping engine, plain-text rendering.
-        .target(name: "Lessons", dependencies: ["Reference", "Exact"]),
+        .target(name: "Lessons", dependencies: ["Reference", "Exact", "Plots"]),
         // Charts as data → terminal text and SVG; knows nothing of what it draws.
         .target(name: "Plots", dependencies: ["Rainbow"]),
         .executableTarget(
@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),
         .testTarget(name: "CLITests"),
         .testTarget(
-            name: "LessonsTests", dependencies: ["Lessons", "TestSupport", "SplitMix"],
+            name: "LessonsTests", dependencies: ["Lessons", "TestSupport", "SplitMix", "Plots"],
             exclude: ["Transcripts", "Exercises"]),
         .testTarget(name: "PlotsTests", dependencies: ["Plots"], exclude: ["Snapshots"]),
     ]
