@@ -11,7 +11,8 @@ let package = Package(
         .library(name: "Kernels", targets: ["Kernels"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/onevcat/Rainbow", from: "4.2.2"),
     ],
     targets: [
         // GMP, found through pkg-config; the providers give SwiftPM's install hint.
@@ -39,7 +40,9 @@ let package = Package(
         // JSON with ordered keys and a deterministic writer, for traces and vectors.
         .target(name: "OrderedJSON"),
         // Lesson files → steps: the format, the registry, the stepping engine, plain-text rendering.
-        .target(name: "Lessons", dependencies: ["Reference", "Exact"]),
+        .target(name: "Lessons", dependencies: ["Reference", "Exact", "Plots"]),
+        // Charts as data → terminal text and SVG; knows nothing of what it draws.
+        .target(name: "Plots", dependencies: ["Rainbow"]),
         .executableTarget(
             name: "normlab",
             dependencies: [
@@ -51,6 +54,7 @@ let package = Package(
                 "Kernels",
                 "SplitMix",
                 "Lessons",
+                "Plots",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -62,6 +66,9 @@ let package = Package(
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "TestSupport"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),
         .testTarget(name: "CLITests"),
-        .testTarget(name: "LessonsTests", dependencies: ["Lessons", "TestSupport"], exclude: ["Transcripts"]),
+        .testTarget(
+            name: "LessonsTests", dependencies: ["Lessons", "TestSupport", "SplitMix", "Plots"],
+            exclude: ["Transcripts", "Exercises"]),
+        .testTarget(name: "PlotsTests", dependencies: ["Plots"], exclude: ["Snapshots"]),
     ]
 )
