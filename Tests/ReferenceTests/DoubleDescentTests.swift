@@ -261,6 +261,15 @@ final class DoubleDescentTests: XCTestCase {
         XCTAssertEqual(
             message([("n", "16"), ("max_features", "65")]),
             "n·max_features = 16·65 = 1040 exceeds 1024, the exact path's limit; use fewer training points or features")
+        XCTAssertEqual(
+            message(
+                [("max_features", "100")],
+                [
+                    ("x", ["0", "1"]), ("y", ["1", "2"]), ("test_x", Array(repeating: "0", count: 45)),
+                    ("test_y", Array(repeating: "0", count: 45)),
+                ]),
+            "test points · max_features = 45·100 = 4500 exceeds 4224, the exact path's limit; use fewer test points or features"
+        )
         XCTAssertEqual(message([("seed", "-1")]), "parameter seed = -1 must be ≥ 0")
         XCTAssertEqual(message([("noise", "-1/4")]), "parameter noise = -1/4 must be ≥ 0")
         XCTAssertEqual(message([], [("x", ["0", "1"])]), "input x is given without y; give both or neither")

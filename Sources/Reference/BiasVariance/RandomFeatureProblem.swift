@@ -96,13 +96,14 @@ public struct RandomFeatureProblem: Sendable {
     /// Bounds on the work one case implies: an exact least-squares solve for
     /// each p = 1…P, whose cost grows like n²·p (the Gram matrix) plus
     /// min(n, p)³ (the elimination), on rationals that lengthen with n, and
-    /// m·p for the test predictions. n·P ≤ 1024 keeps a case within about two
-    /// seconds of a debug build (the default, n = 16 and P = 64, is at the
-    /// bound and takes about one).
+    /// m·p for the predictions at the m test points. n·P ≤ 1024 and m·P ≤
+    /// 4224 (the 33 default test points with 128 features) keep a case within
+    /// about two and a half seconds of a debug build (the default, n = 16,
+    /// P = 64 and m = 33, takes about one).
     public static let maxTrainingPoints = 32
     public static let maxFeatureCount = 128
     public static let maxWork = 1024
-    public static let maxTestPoints = 128
+    public static let maxTestWork = 4224
 
     /// The problem a case describes: given parts taken as they are, the
     /// others generated from params `seed` (default `defaultSeed`), `noise`
@@ -155,8 +156,11 @@ public struct RandomFeatureProblem: Sendable {
                 "n·max_features = \(n)·\(p) = \(n * p) exceeds \(maxWork), the exact path's limit; use fewer training points or features"
             )
         }
-        if let test, test.0.count > maxTestPoints {
-            throw ReferenceError("input test_x has \(test.0.count) values; at most \(maxTestPoints)")
+        let m = test?.0.count ?? testInputs.count
+        guard m * p <= maxTestWork else {
+            throw ReferenceError(
+                "test points · max_features = \(m)·\(p) = \(m * p) exceeds \(maxTestWork), the exact path's limit; use fewer test points or features"
+            )
         }
         var generated: [String] = []
         let needsSeed = training == nil || givenFeatures == nil
