@@ -62,13 +62,18 @@ public struct VectorTree: Sendable {
         self.timings = timings
     }
 
-    /// Writes every file under `directory`, creating folders as needed.
+    /// Writes every file under `directory`, creating folders as needed. A
+    /// failure names the file and the system's reason.
     public func write(to directory: String) throws {
         let manager = FileManager.default
         for (path, contents) in files {
             let url = URL(fileURLWithPath: directory).appendingPathComponent(path)
-            try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(contents.utf8).write(to: url)
+            do {
+                try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data(contents.utf8).write(to: url)
+            } catch {
+                throw VectorInputError("cannot write \(url.path): \(systemReason(error))")
+            }
         }
     }
 
@@ -136,4 +141,15 @@ final class ResultSlots<T>: @unchecked Sendable {
         defer { lock.unlock() }
         return slots[index]!
     }
+}
+
+/// The operating system's reason behind a Foundation file error ("Not a
+/// directory"), not Foundation's wrapper.
+func systemReason(_ error: Error) -> String {
+    var current = error as NSError
+    while let underlying = current.userInfo[NSUnderlyingErrorKey] as? Error { current = underlying as NSError }
+    if current.domain == NSPOSIXErrorDomain, let code = Int32(exactly: current.code) {
+        return String(cString: strerror(code))
+    }
+    return current.localizedDescription
 }

@@ -38,6 +38,7 @@ public struct Trace<Scalar: ReferenceScalar>: Sendable {
             !steps.contains { $0.name == name && ($0.role == .input) == (role == .input) },
             "step \(name) recorded twice")
         steps.append(Step(name: name, symbol: symbol, formula: formula, role: role, tensor: tensor))
+        Progress.reporter?.update("\(Scalar.precisionName) \(op): step \(steps.count), \(name)", done: 0)
         return tensor
     }
 

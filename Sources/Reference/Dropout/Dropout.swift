@@ -21,7 +21,7 @@ public enum Dropout: ReferenceOperation {
     public static let summary =
         "Dropout forward and backward with a given mask: inverted or plain, train or eval, element or channel masks"
 
-    public enum Variant: String, Sendable { case inverted, plain }
+    public enum Variant: String, ParameterWord { case inverted, plain }
 
     /// Validates p for a variant; the message names the value and the rule.
     public static func validate(p: Rational, variant: Variant) throws {
@@ -29,12 +29,12 @@ public enum Dropout: ReferenceOperation {
         case .inverted:
             guard p >= 0, p < 1 else {
                 throw ReferenceError(
-                    "parameter p = \(p) must lie in [0, 1) for inverted dropout (the kept units are scaled by 1/(1 − p))"
+                    "parameter p = \(valueText(p)) must lie in [0, 1) for inverted dropout (the kept units are scaled by 1/(1 − p))"
                 )
             }
         case .plain:
             guard p >= 0, p <= 1 else {
-                throw ReferenceError("parameter p = \(p) must lie in [0, 1] for plain dropout")
+                throw ReferenceError("parameter p = \(valueText(p)) must lie in [0, 1] for plain dropout")
             }
         }
     }
@@ -45,9 +45,8 @@ public enum Dropout: ReferenceOperation {
 
     public static func run<S: ReferenceScalar>(_ input: CaseInput, as _: S.Type) throws -> Trace<S> {
         let pValue = try readP(input)
-        let variant = Variant(
-            rawValue: try input.wordParam("variant", allowed: ["inverted", "plain"], default: "inverted"))!
-        let train = try input.wordParam("mode", allowed: ["train", "eval"], default: "train") == "train"
+        let variant = try input.wordParam("variant", default: Variant.inverted)
+        let train = try input.wordParam("mode", default: Mode.train) == .train
         try validate(p: pValue, variant: variant)
         let xTensor = try input.requiredTensor("x")
         guard xTensor.count > 0 else { throw ReferenceError("input x is empty") }
@@ -132,7 +131,7 @@ public enum Dropout: ReferenceOperation {
         let bits: [Int] = try mask.values.enumerated().map { index, value in
             if value == 0 { return 0 }
             if value == 1 { return 1 }
-            throw ReferenceError("mask[\(index)] = \(value) must be 0 (drop) or 1 (keep)")
+            throw ReferenceError("mask[\(index)] = \(valueText(value)) must be 0 (drop) or 1 (keep)")
         }
         if mask.shape == shape { return bits }
         let isChannelShape =

@@ -29,8 +29,8 @@ public enum BatchNormOperation: ReferenceOperation {
         let layout = try ChannelLayout(xExact)
         let eps = try input.epsParam(default: convention.defaultEps)
         let momentum = try convention.momentum(try input.rationalParam("momentum", default: convention.defaultMomentum))
-        let mode = try input.wordParam("mode", allowed: ["train", "eval"], default: "train")
-        let seen = try input.countParam("batches_seen", default: 0)
+        let mode = try input.wordParam("mode", default: Mode.train)
+        let seen = try input.batchesSeenParam()
         let gammaExact = try channelVector(input, "gamma", channels: layout.channels, fill: 1)
         let betaExact = try channelVector(input, "beta", channels: layout.channels, fill: 0)
         let runningMeanExact = try channelVector(
@@ -40,14 +40,14 @@ public enum BatchNormOperation: ReferenceOperation {
         let dyExact = input.tensor("dy")
         if let dyExact { try checkSameShape(dyExact, "dy", as: xExact) }
         for (c, value) in runningVarExact.values.enumerated() where value.signum < 0 {
-            throw ReferenceError("running_var[\(c)] = \(value) is negative; a variance must be ≥ 0")
+            throw ReferenceError("running_var[\(c)] = \(valueText(value)) is negative; a variance must be ≥ 0")
         }
         let plan = NormalizationPlan.batchNorm(layout)
 
         var trace = Trace<S>(
             op: name,
             params: [
-                ("eps", .number(eps)), ("momentum", .number(momentum)), ("mode", .word(mode)),
+                ("eps", .number(eps)), ("momentum", .number(momentum)), ("mode", .word(mode.word)),
                 ("convention", .word(convention.name)),
                 ("eps_placement", .word(convention.epsPlacement == .insideRoot ? "inside" : "outside")),
             ])
@@ -76,7 +76,7 @@ public enum BatchNormOperation: ReferenceOperation {
             runningVarExact.converted(to: S.self)
         ).values
 
-        if mode == "eval" {
+        if mode == .eval {
             try evalForward(
                 &trace, layout: layout, x: x, gamma: gamma, beta: beta, dy: dy, runningMean: runningMean,
                 runningVar: runningVar, runningVarExact: runningVarExact, eps: eps, placement: convention.epsPlacement)

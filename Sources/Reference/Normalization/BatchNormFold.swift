@@ -36,7 +36,7 @@ public enum BatchNormFoldOperation: ReferenceOperation {
         let eps = try input.epsParam(default: convention.defaultEps)
         for (o, value) in varExact.values.enumerated() {
             if value.signum < 0 {
-                throw ReferenceError("running_var[\(o)] = \(value) is negative; a variance must be ≥ 0")
+                throw ReferenceError("running_var[\(o)] = \(valueText(value)) is negative; a variance must be ≥ 0")
             }
             if value.isZero && eps.isZero {
                 throw ReferenceError("channel \(o) has running variance 0 and eps = 0: x̂ is undefined")

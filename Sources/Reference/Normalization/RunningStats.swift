@@ -38,12 +38,17 @@ public enum RunningStatsOperation: ReferenceOperation {
         let m = layout.batch * layout.spatial
         let eps = try input.epsParam(default: convention.defaultEps)
         let momentum = try convention.momentum(try input.rationalParam("momentum", default: convention.defaultMomentum))
-        let seen0 = try input.countParam("batches_seen", default: 0)
+        let seen0 = try input.batchesSeenParam()
+        guard seen0 + k <= batchesSeenLimit else {
+            throw ReferenceError(
+                "batches_seen + K = \(seen0) + \(k) batches exceed \(batchesSeenLimit), the number of batches followed exactly"
+            )
+        }
         let meanExact = try channelVector(
             input, "running_mean", channels: channels, fill: convention.initialRunningMean)
         let varExact = try channelVector(input, "running_var", channels: channels, fill: convention.initialRunningVar)
         for (c, value) in varExact.values.enumerated() where value.signum < 0 {
-            throw ReferenceError("running_var[\(c)] = \(value) is negative; a variance must be ≥ 0")
+            throw ReferenceError("running_var[\(c)] = \(valueText(value)) is negative; a variance must be ≥ 0")
         }
 
         var trace = Trace<S>(

@@ -36,11 +36,11 @@ public enum Ridge: ReferenceOperation {
             throw ReferenceError("input y has \(yTensor.count) values but X has \(n) rows")
         }
         let alphaValue = try input.rationalParam("alpha") ?? 0
-        guard alphaValue >= 0 else { throw ReferenceError("parameter alpha = \(alphaValue) must be ≥ 0") }
+        guard alphaValue >= 0 else { throw ReferenceError("parameter alpha = \(valueText(alphaValue)) must be ≥ 0") }
         let intercept = try input.flagParam("intercept", default: false)
         let decayIntercept = try input.flagParam("decay_intercept", default: false)
         let sigma2Value = try input.rationalParam("sigma2") ?? 1
-        guard sigma2Value > 0 else { throw ReferenceError("parameter sigma2 = \(sigma2Value) must be > 0") }
+        guard sigma2Value > 0 else { throw ReferenceError("parameter sigma2 = \(valueText(sigma2Value)) must be > 0") }
         let etaValue = try input.rationalParam("eta", default: try Rational(1, 10))
 
         var trace = Trace<S>(

@@ -12,7 +12,7 @@ struct BiasVarianceBenchCommand: ParsableCommand {
             "Exact bias–variance decompositions (8 outcomes, n = 6, degrees 0…4) and exact OLS on Filip (82 × 11)."
     )
 
-    @Option(help: "Repetitions per measurement (the median is reported).")
+    @Option(parsing: .unconditional, help: "Repetitions per measurement (the median is reported).")
     var repetitions = 3
 
     @Option(

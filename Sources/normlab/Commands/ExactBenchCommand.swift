@@ -10,10 +10,10 @@ struct ExactBenchCommand: ParsableCommand {
         abstract: "Exact sums, moments and surd roundings versus the same work in Double."
     )
 
-    @Option(help: "Repetitions per measurement (the median is reported).")
+    @Option(parsing: .unconditional, help: "Repetitions per measurement (the median is reported).")
     var repetitions = 5
 
-    @Option(help: "Seed for the SplitMix64 input generator.")
+    @Option(parsing: .unconditional, help: "Seed for the SplitMix64 input generator.")
     var seed: UInt64 = 1
 
     func validate() throws {

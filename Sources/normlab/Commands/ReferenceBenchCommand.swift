@@ -20,13 +20,16 @@ struct ReferenceBenchCommand: ParsableCommand {
         abstract: "Exact batch norm forward+backward with all intermediates and their f64 roundings, versus Double."
     )
 
-    @Option(help: "Batch size N.") var n = 256
-    @Option(help: "Channels C.") var c = 64
-    @Option(help: "Repetitions per measurement (the median is reported).") var repetitions = 3
-    @Option(help: "Seed for the SplitMix64 input generator.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Batch size N.") var n = 256
+    @Option(parsing: .unconditional, help: "Channels C.") var c = 64
+    @Option(parsing: .unconditional, help: "Repetitions per measurement (the median is reported).") var repetitions = 3
+    @Option(parsing: .unconditional, help: "Seed for the SplitMix64 input generator.") var seed: UInt64 = 1
 
     func validate() throws {
-        guard n >= 2, c >= 1, n * c <= 4_000_000 else { throw ValidationError("--n ≥ 2, --c ≥ 1 and N·C ≤ 4·10^6") }
+        let count = n.multipliedReportingOverflow(by: c)
+        guard n >= 2, c >= 1, !count.overflow, count.partialValue <= 4_000_000 else {
+            throw ValidationError("--n \(n) --c \(c): need N ≥ 2, C ≥ 1 and N·C ≤ 4·10^6")
+        }
         guard (1...100).contains(repetitions) else {
             throw ValidationError("--repetitions \(repetitions) must be 1…100")
         }
@@ -41,7 +44,7 @@ struct ReferenceBenchCommand: ParsableCommand {
             return try! Rational(exactly: (raw * 1_048_576).rounded() / 1_048_576)
         }
         let count = n * c
-        let input = CaseInput(
+        let input = try CaseInput(
             op: BatchNormOperation.name, params: [("eps", "1e-5")],
             inputs: [
                 ("x", Tensor(shape: [n, c], values: (0..<count).map { _ in value(scale: 4) })),

@@ -25,7 +25,9 @@ struct VectorsCommand: ParsableCommand {
             let clock = ContinuousClock()
             let start = clock.now
             let tree = try generateTree()
-            try tree.write(to: directory.dir)
+            do { try tree.write(to: directory.dir) } catch let error as VectorInputError {
+                throw InputError(error.message)
+            }
             let elapsed = start.duration(to: clock.now)
             for (family, seconds, cases) in tree.timings {
                 print("\(family.padding(to: 34)) \(String(cases).padding(to: 5)) cases  \(formatDuration(seconds))")
