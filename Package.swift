@@ -11,7 +11,8 @@ let package = Package(
         .library(name: "Kernels", targets: ["Kernels"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // GMP, found through pkg-config; the providers give SwiftPM's install hint.
@@ -26,10 +27,16 @@ let package = Package(
         .target(name: "Exact", dependencies: ["CGMP"]),
         // The algorithms, written once over ReferenceScalar; each returns a Trace.
         .target(name: "Reference", dependencies: ["Exact", "OrderedJSON", "SplitMix"]),
+        // Error measures against exact values: ulp distance, normwise error, LRE.
+        .target(name: "Accuracy", dependencies: ["Exact"]),
         // Golden vectors: the catalog, the file format, generation, checking, verification.
-        .target(name: "Vectors", dependencies: ["Reference", "Exact", "OrderedJSON"]),
+        .target(
+            name: "Vectors",
+            dependencies: [
+                "Reference", "Exact", "OrderedJSON", "Accuracy", .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         // The kernels held against the exact traces and the golden vectors.
-        .target(name: "Conformance", dependencies: ["Kernels", "Reference", "Vectors", "Exact"]),
+        .target(name: "Conformance", dependencies: ["Kernels", "Reference", "Vectors", "Exact", "Accuracy"]),
         // The fast path: SIMD, multi-core kernels over contiguous buffers. No GMP.
         .target(
             name: "Kernels",
@@ -45,6 +52,7 @@ let package = Package(
             dependencies: [
                 "Exact",
                 "Reference",
+                "Accuracy",
                 "Vectors",
                 "Conformance",
                 "OrderedJSON",
@@ -55,7 +63,8 @@ let package = Package(
             ]
         ),
         // Shared test helpers (ULP-based assertClose, deterministic generators).
-        .target(name: "TestSupport", dependencies: ["Exact", "SplitMix"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Exact", "SplitMix", "Accuracy"], path: "Tests/TestSupport"),
+        .testTarget(name: "AccuracyTests", dependencies: ["Accuracy", "TestSupport"]),
         .testTarget(name: "ExactTests", dependencies: ["Exact", "TestSupport"]),
         .testTarget(name: "ReferenceTests", dependencies: ["Reference", "OrderedJSON", "TestSupport"]),
         .testTarget(name: "VectorsTests", dependencies: ["Vectors", "TestSupport"]),

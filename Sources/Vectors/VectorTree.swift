@@ -45,9 +45,9 @@ public struct VectorTree: Sendable {
                     ("family", .string(family.name)),
                     ("op", .string(family.op)),
                     ("numberOfTests", .int(generated.caseCount)),
-                    ("sha256", .string(SHA256.hexDigest(Array(generated.contents.utf8)))),
+                    ("sha256", .string(VectorDigest.sha256(generated.contents))),
                     ("schema", .string(family.schemaPath)),
-                    ("schemaSha256", .string(SHA256.hexDigest(Array(generated.schema.utf8)))),
+                    ("schemaSha256", .string(VectorDigest.sha256(generated.schema))),
                 ]))
         }
         let manifest = JSONValue.object([
@@ -93,7 +93,31 @@ public struct VectorTree: Sendable {
                     "\(path): differs from a fresh generation\(VectorTree.firstDifference(onDisk, contents))")
             }
         }
+        let generated = Set(files.map(\.path))
+        for path in VectorTree.filesOnDisk(under: directory) where !generated.contains(path) {
+            problems.append(
+                "\(path): not part of a fresh generation (an added file; remove it or add it to the catalog)")
+        }
         return problems
+    }
+
+    /// Every regular file under `directory`, as sorted relative paths; the
+    /// README and hidden files (.DS_Store, editor backups) excepted.
+    static func filesOnDisk(under directory: String) -> [String] {
+        let root = URL(fileURLWithPath: directory).standardizedFileURL
+        guard
+            let enumerator = FileManager.default.enumerator(
+                at: root, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles])
+        else { return [] }
+        var paths: [String] = []
+        for case let url as URL in enumerator {
+            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
+            let full = url.standardizedFileURL.path
+            guard full.hasPrefix(root.path + "/") else { continue }
+            let relative = String(full.dropFirst(root.path.count + 1))
+            if relative != "README.md" { paths.append(relative) }
+        }
+        return paths.sorted()
     }
 
     /// Where two versions of a family file first differ, by case id.

@@ -7,8 +7,10 @@ public protocol ParameterWord: Sendable, CaseIterable {
 }
 
 extension ParameterWord {
+    /// The value called `word`. A trace records some values by their Swift
+    /// names (`caffeNormalizedSum`); those read back too.
     public init?(word: String) {
-        guard let value = Self.allCases.first(where: { $0.word == word }) else { return nil }
+        guard let value = Self.allCases.first(where: { $0.word == word || "\($0)" == word }) else { return nil }
         self = value
     }
 

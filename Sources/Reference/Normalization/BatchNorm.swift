@@ -158,6 +158,7 @@ public enum BatchNormOperation: ReferenceOperation {
             throw ReferenceError("channel \(c) has running variance 0 and eps = 0: x̂ is undefined")
         }
         let channelOf = (0..<layout.count).map { ($0 / layout.spatial) % channels }
+        trace.setLayout(ElementLayout(group: channelOf, affine: channelOf, groupSize: layout.batch * layout.spatial))
         let over = "n\(layout.spatialText)"
         trace.record("mean", symbol: "μ", formula: "μ = E[x] (eval: the running mean)", Tensor(vector: runningMean))
         trace.record(

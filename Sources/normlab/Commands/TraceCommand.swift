@@ -1,3 +1,4 @@
+import Accuracy
 import ArgumentParser
 import Conformance
 import Exact
