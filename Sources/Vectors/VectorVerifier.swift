@@ -138,11 +138,13 @@ public enum VectorVerifier {
     /// A file that checks nothing — no results, or only fields no case has —
     /// is an error, not a pass.
     public static func verify(resultsFile: String, vectorsDirectory: String) throws -> [VerificationRow] {
-        guard let data = FileManager.default.contents(atPath: resultsFile) else {
-            throw VectorInputError("\(resultsFile): cannot read the file")
+        let text: String
+        do { text = try WorkLimits.readInputFile(resultsFile, what: "results file") } catch let error as ReferenceError
+        {
+            throw VectorInputError(error.message)
         }
         let results: JSONValue
-        do { results = try JSONValue(parsing: String(decoding: data, as: UTF8.self)) } catch {
+        do { results = try JSONValue(parsing: text) } catch {
             throw VectorInputError("\(resultsFile): \(error)")
         }
         return try verify(results: results, name: resultsFile, vectorsDirectory: vectorsDirectory)

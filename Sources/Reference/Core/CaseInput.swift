@@ -244,6 +244,7 @@ extension CaseInput {
         guard let items = valuesJSON?.arrayValue else {
             throw ReferenceError("input \(name) needs a \"values\" array")
         }
+        try WorkLimits.check(items.count, limit: WorkLimits.caseValues, "input \(name): values")
         let values: [Rational] = try items.enumerated().map { index, item in
             guard let text = item.numberText else {
                 throw ReferenceError("input \(name)[\(index)] must be a number string")

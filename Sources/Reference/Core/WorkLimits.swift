@@ -1,4 +1,5 @@
 import Exact
+import Foundation
 
 /// The size of problem the exact path is for, and the bounds that keep every
 /// case within a few seconds (a debug build on one core: about 12 s for
@@ -19,6 +20,9 @@ public enum WorkLimits {
     /// plus denominator), for the fits that do not round their inputs to the
     /// target precision first: 4096 bits is about 1233 decimal digits.
     public static let valueBits = 4096
+    /// Bytes of one input file (a case, a CSV table, a results file): ten
+    /// thousand values with room to spare, read and parsed in about a second.
+    public static let inputFileBytes = 4 << 20
     /// Monte-Carlo samples (computed in Double, all kept for the interval).
     public static let monteCarloSamples = 10_000_000
 
@@ -30,6 +34,21 @@ public enum WorkLimits {
             throw ReferenceError(
                 "\(what()): \(count) exceeds the exact path's limit of \(limit)\(advice.isEmpty ? "" : "; \(advice)")")
         }
+    }
+
+    /// The contents of a file given as input, refused beyond
+    /// `inputFileBytes` before it is read; `what` names it in errors.
+    public static func readInputFile(_ path: String, what: String) throws -> String {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        guard size <= inputFileBytes else {
+            throw ReferenceError(
+                "\(what) \(path) has \(size) bytes; input files are limited to \(inputFileBytes) bytes (the exact path is for up to \(caseValues) values)"
+            )
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ReferenceError("\(what) \(path): cannot read the file")
+        }
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// The product of `factors`, or nil when it does not fit in an Int.

@@ -53,12 +53,11 @@ struct TraceOptions: ParsableArguments {
 
 /// Reads and parses a JSON file named by a flag; errors name the flag and file.
 func readJSONFile(_ path: String, flag: String) throws -> JSONValue {
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw InputError("--\(flag) \(path): cannot read the file")
+    let text: String
+    do { text = try WorkLimits.readInputFile(path, what: "--\(flag)") } catch let error as ReferenceError {
+        throw InputError(error.message)
     }
-    do { return try JSONValue(parsing: String(decoding: data, as: UTF8.self)) } catch {
-        throw InputError("--\(flag) \(path): \(error)")
-    }
+    do { return try JSONValue(parsing: text) } catch { throw InputError("--\(flag) \(path): \(error)") }
 }
 
 extension TargetPrecision: ExpressibleByArgument {}
