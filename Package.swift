@@ -45,6 +45,10 @@ let package = Package(
         ),
         // JSON with ordered keys and a deterministic writer, for traces and vectors.
         .target(name: "OrderedJSON"),
+        // The measurements behind `normlab bench` (the CLI parses, calls and prints).
+        .target(
+            name: "Benchmarks", dependencies: ["Kernels", "Reference", "Exact", "SplitMix", "OrderedJSON"],
+            exclude: ["README.md"], resources: [.copy("Data")]),
         // Lesson files → steps: the format, the registry, the stepping engine, plain-text rendering.
         .target(name: "Lessons", dependencies: ["Reference", "Exact"]),
         .executableTarget(
@@ -59,6 +63,7 @@ let package = Package(
                 "Kernels",
                 "SplitMix",
                 "Lessons",
+                "Benchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -87,6 +87,16 @@ final class NISTTests: XCTestCase {
         print(table.joined(separator: "\n"))
     }
 
+    /// The bias–variance benchmark ships its own copy of Filip (a resource of
+    /// the Benchmarks target); it must be this file, byte for byte.
+    func testTheBenchmarksCopyOfFilipIsTheTestData() throws {
+        let tests = try Data(contentsOf: TestData.nistFolder.appendingPathComponent("Filip.json"))
+        let benchmarks = try Data(
+            contentsOf: TestData.folder.deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("Sources/Benchmarks/Data/Filip.json"))
+        XCTAssertEqual(tests, benchmarks)
+    }
+
     func testLREOfKnownErrors() {
         XCTAssertEqual(logRelativeError(1.0, reference: Surd(1)), 15)
         XCTAssertEqual(logRelativeError(1.001, reference: Surd(1)), 3, accuracy: 0.01)

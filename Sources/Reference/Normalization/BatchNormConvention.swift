@@ -3,7 +3,7 @@ import Exact
 /// How a framework (or a course) keeps batch-norm running statistics and
 /// where it puts ε: a value, not a branch in the algorithm. The reference
 /// takes one as a parameter; `presets` names the known ones. Facts and
-/// citation tags come from shared/conventions.md (§1 momentum, §2 biased vs
+/// citation tags come from docs/CONVENTIONS.md (§1 momentum, §2 biased vs
 /// unbiased, §3 ε, §10 the course notes).
 public struct BatchNormConvention: Sendable, Equatable {
     /// What the `momentum` number weighs.
@@ -69,7 +69,7 @@ public struct BatchNormConvention: Sendable, Equatable {
     /// Initial running statistics when none are given.
     public let initialRunningMean: Rational
     public let initialRunningVar: Rational
-    /// Where the facts come from (tags of shared/conventions.md).
+    /// Where the facts come from (tags of docs/CONVENTIONS.md).
     public let citation: String
 
     public init(

@@ -90,7 +90,7 @@ enum NormalizationFamilies {
             name: "running_stats", area: "normalization", op: "running-stats",
             header: [
                 "Running mean and variance after a sequence of training batches, under each convention of",
-                "shared/conventions.md: the momentum's meaning, biased or unbiased m/(m − 1) variance, cumulative",
+                "docs/CONVENTIONS.md: the momentum's meaning, biased or unbiased m/(m − 1) variance, cumulative",
                 "averages, Caffe's normalised sums and the course notes' averages of σ; then eval-mode output.",
             ],
             cases: conventions.map { name in
