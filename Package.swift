@@ -71,11 +71,16 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Exact", "SplitMix", "Accuracy"], path: "Tests/TestSupport"),
         .testTarget(name: "AccuracyTests", dependencies: ["Accuracy", "TestSupport"]),
         .testTarget(name: "ExactTests", dependencies: ["Exact", "TestSupport"]),
-        .testTarget(name: "ReferenceTests", dependencies: ["Reference", "OrderedJSON", "TestSupport"]),
+        .testTarget(name: "ReferenceTests", dependencies: ["Reference", "OrderedJSON", "Accuracy", "TestSupport"]),
         .testTarget(name: "VectorsTests", dependencies: ["Vectors", "TestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "TestSupport"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),
         .testTarget(name: "CLITests"),
+        // Mutated inputs for every parser and reader (Tests/FuzzTests/README.md).
+        .testTarget(
+            name: "FuzzTests",
+            dependencies: ["Exact", "Reference", "Vectors", "Lessons", "OrderedJSON", "TestSupport"],
+            exclude: ["README.md"]),
         .testTarget(name: "LessonsTests", dependencies: ["Lessons", "TestSupport"], exclude: ["Transcripts"]),
     ]
 )

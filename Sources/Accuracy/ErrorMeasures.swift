@@ -114,6 +114,26 @@ public enum ErrorMeasures {
         return min(digits, max(0, -log10(relativeError)))
     }
 
+    /// LRE of one value against its exact reference (NIST StRD):
+    /// −log₁₀(|value − reference|/|reference|), or −log₁₀|value − reference|
+    /// when the reference is 0; between 0 and `cap` (the digits the reference
+    /// is known to), and `cap` when the value is exact. The relative error is
+    /// formed exactly, so it may lie far below Double's range.
+    public static func logRelativeError(_ value: Double, reference: Surd, cap: Double = 15) -> Double {
+        guard value.isFinite, let exact = try? Rational(exactly: value) else { return 0 }
+        let difference = (Surd(exact) - reference).magnitude
+        if difference.isZero { return cap }
+        let relative = reference.isZero ? difference : difference / reference.magnitude
+        // Scale by powers of ten into Double's range before taking log₁₀.
+        var (scaled, _) = relative.enclosure(bits: 64)
+        var shift = 0.0
+        while scaled < Rational(1) && shift < 400 {
+            scaled = scaled * Rational(10)
+            shift += 1
+        }
+        return max(0, min(cap, shift - log10(scaled.rounded(to: Double.self))))
+    }
+
     /// ⌈log₂ m⌉, at least 1: the depth of a pairwise reduction over m terms.
     public static func log2Ceiling(_ m: Int) -> Int {
         var depth = 1

@@ -8,7 +8,7 @@ import Reference
 /// file, the case id and the field. Malformed input, not a failed check.
 public struct VectorInputError: Error, CustomStringConvertible, Sendable {
     public let message: String
-    public init(_ message: String) { self.message = message }
+    public init(_ message: String) { self.message = oneLine(message) }
     public var description: String { message }
 }
 
@@ -39,25 +39,59 @@ public struct VectorFileCase: Sendable {
 /// Checks float results — an outside implementation's, or NormLab's own
 /// floating-point reference — against the exact values in the vectors.
 public enum VectorVerifier {
+    /// One file the manifest lists: its path under vectors/ and SHA-256.
+    public struct ManifestEntry: Sendable, Equatable {
+        public let path: String
+        public let sha256: String
+    }
+
+    /// The manifest's file list, checked: every entry has a relative path
+    /// inside the tree (no leading "/", no ".." component) and a SHA-256 of
+    /// 64 hex digits; `name` names the manifest in errors.
+    public static func manifestEntries(_ manifest: JSONValue, name: String) throws -> [ManifestEntry] {
+        guard let files = manifest["files"]?.arrayValue else {
+            throw VectorInputError("\(name): the manifest has no \"files\" array")
+        }
+        return try files.enumerated().map { index, entry in
+            guard let path = entry["path"]?.stringValue, !path.isEmpty else {
+                throw VectorInputError("\(name): files[\(index)] has no \"path\"")
+            }
+            let components = path.split(separator: "/", omittingEmptySubsequences: false)
+            guard !path.hasPrefix("/"), !components.contains(".."), !components.contains("") else {
+                throw VectorInputError(
+                    "\(name): files[\(index)] path \(quoted(path)) must be a relative path inside the vectors folder")
+            }
+            guard let digest = entry["sha256"]?.stringValue, digest.count == 64,
+                digest.allSatisfy({ $0.isHexDigit && !$0.isUppercase })
+            else {
+                throw VectorInputError(
+                    "\(name): files[\(index)] (\(quoted(path))) has no \"sha256\" of 64 lowercase hex digits")
+            }
+            return ManifestEntry(path: path, sha256: digest)
+        }
+    }
+
     /// Reads a family file from `vectorsDirectory`, refusing it if its hash
     /// does not match the manifest (a tampered or truncated file).
     public static func loadFamilyFile(_ relativePath: String, vectorsDirectory: String) throws -> JSONValue {
         let manifest = try loadManifest(vectorsDirectory: vectorsDirectory)
-        guard let entry = manifest["files"]?.arrayValue?.first(where: { $0["path"]?.stringValue == relativePath })
-        else {
+        let entries = try manifestEntries(manifest, name: "\(vectorsDirectory)/\(VectorTree.manifestPath)")
+        guard let entry = entries.first(where: { $0.path == relativePath }) else {
             throw VectorInputError(
                 "\(quoted(relativePath)) is not listed in \(vectorsDirectory)/manifest.json")
         }
         let path = URL(fileURLWithPath: vectorsDirectory).appendingPathComponent(relativePath).path
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw VectorInputError("\(path): cannot read the file")
+        let text: String
+        do { text = try WorkLimits.readInputFile(path, what: "vector file") } catch let error as ReferenceError {
+            throw VectorInputError(error.message)
         }
-        let digest = VectorDigest.sha256(data)
-        guard let expected = entry["sha256"]?.stringValue, digest == expected else {
+        let digest = VectorDigest.sha256(text)
+        guard digest == entry.sha256 else {
             throw VectorInputError(
-                "\(path): SHA-256 \(digest) does not match the manifest (\(entry["sha256"]?.stringValue ?? "none")); the file was edited or truncated"
+                "\(path): SHA-256 \(digest) does not match the manifest (\(entry.sha256)); the file was edited or truncated"
             )
         }
+        let data = Data(text.utf8)
         do { return try JSONValue(parsing: String(decoding: data, as: UTF8.self)) } catch {
             throw VectorInputError("\(path): \(error)")
         }
@@ -72,21 +106,14 @@ public enum VectorVerifier {
         do { manifest = try JSONValue(parsing: String(decoding: data, as: UTF8.self)) } catch {
             throw VectorInputError("\(path): \(error)")
         }
-        guard manifest["files"]?.arrayValue != nil else {
-            throw VectorInputError("\(path): the manifest has no \"files\" array")
-        }
+        _ = try manifestEntries(manifest, name: path)
         return manifest
     }
 
     /// The family files the manifest lists, in its order.
     public static func familyPaths(vectorsDirectory: String) throws -> [String] {
         let manifest = try loadManifest(vectorsDirectory: vectorsDirectory)
-        return try (manifest["files"]?.arrayValue ?? []).enumerated().map { index, entry in
-            guard let path = entry["path"]?.stringValue else {
-                throw VectorInputError("\(vectorsDirectory)/manifest.json: files[\(index)] has no \"path\"")
-            }
-            return path
-        }
+        return try manifestEntries(manifest, name: "\(vectorsDirectory)/\(VectorTree.manifestPath)").map(\.path)
     }
 
     /// Every case of a family file, with its exact inputs and checked outputs.
@@ -160,8 +187,21 @@ public enum VectorVerifier {
                 "\(resultsFile): missing \"vectors\" (the family file, e.g. \"normalization/batchnorm_train_2d.json\")")
         }
         let family = try loadFamilyFile(familyPath, vectorsDirectory: vectorsDirectory)
+        return try verify(
+            results: results, name: resultsFile, familyPath: familyPath,
+            cases: try cases(of: family, file: familyPath))
+    }
+
+    /// `verify(results:name:vectorsDirectory:)` against the already-read
+    /// cases of the family file `familyPath`.
+    public static func verify(results: JSONValue, name resultsFile: String, familyPath: String, cases: [VectorFileCase])
+        throws -> [VerificationRow]
+    {
+        guard results["vectors"]?.stringValue == familyPath else {
+            throw VectorInputError("\(resultsFile): \"vectors\" must name \(familyPath)")
+        }
         var casesByID: [String: (VectorFileCase, TargetPrecision)] = [:]
-        for fileCase in try cases(of: family, file: familyPath) {
+        for fileCase in cases {
             casesByID[fileCase.id] = (fileCase, fileCase.input.precision)
         }
         let knownFields = Set(casesByID.values.flatMap { $0.0.checked.map(\.field) })

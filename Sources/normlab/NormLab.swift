@@ -62,10 +62,10 @@ struct NormLab: ParsableCommand {
     static func exit(withNormLabError error: Error) -> Never {
         switch error {
         case let failure as CheckFailure:
-            writeToStandardError("normlab: \(failure.message)")
+            writeToStandardError("normlab: \(oneLine(failure.message))")
             terminate(1)
         case let exact as ExactError:
-            writeToStandardError("normlab: \(exact.description)")
+            writeToStandardError("normlab: \(oneLine(exact.description))")
             terminate(2)
         case let input as InputError:
             writeToStandardError("normlab: \(input.message)")
@@ -75,14 +75,14 @@ struct NormLab: ParsableCommand {
             if code == .success {
                 self.exit(withError: error) // help and version requests
             }
-            writeToStandardError(oneLine(fullMessage(for: error), fallback: "\(error)"))
+            writeToStandardError(usageLine(fullMessage(for: error), fallback: "\(error)"))
             terminate(2)
         }
     }
 }
 
 /// A usage error as one line: the parser's first line, and where help is.
-func oneLine(_ message: String, fallback: String) -> String {
+func usageLine(_ message: String, fallback: String) -> String {
     let lines: [String] = message.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
     guard var first = lines.first else { return "normlab: \(fallback)" }
     if first.hasPrefix("Error: ") { first.removeFirst("Error: ".count) }
@@ -98,7 +98,7 @@ enum NormLabVersion {
 /// Bad input or usage detected by NormLab itself (exit 2).
 struct InputError: Error, CustomStringConvertible {
     let message: String
-    init(_ message: String) { self.message = message }
+    init(_ message: String) { self.message = oneLine(message) }
     var description: String { message }
 }
 

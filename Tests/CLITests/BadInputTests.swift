@@ -107,3 +107,37 @@ final class BadInputTests: XCTestCase {
         XCTAssertFalse(result.standardError.contains("NSCocoaErrorDomain"), result.standardError)
     }
 }
+
+/// What `vectors` reports, and that its two streams never interleave mid-line.
+final class VectorsCommandTests: XCTestCase {
+    func testSelfVerificationLabelsExpectedFailuresAndPasses() throws {
+        let result = try CLITests.run(["vectors", "verify", "--self"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        XCTAssertTrue(result.standardOutput.contains("XFAIL batchnorm_train_2d/huge-offset"), result.standardOutput)
+        XCTAssertTrue(result.standardOutput.contains("0 failed, "), result.standardOutput)
+    }
+
+    func testCheckNamesAnAddedFileAndItsErrorStartsALine() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("normlab-vectors-copy-\(getpid())")
+        try? FileManager.default.removeItem(at: copy)
+        try FileManager.default.copyItem(at: root.appendingPathComponent("vectors"), to: copy)
+        defer { try? FileManager.default.removeItem(at: copy) }
+        try "{}".write(to: copy.appendingPathComponent("normalization/extra.json"), atomically: true, encoding: .utf8)
+        // Both streams into one pipe, as a terminal or `2>&1` shows them.
+        let process = Process()
+        process.executableURL = CLITests.binary
+        process.arguments = ["vectors", "check", "--dir", copy.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 1, output)
+        XCTAssertTrue(output.contains("normalization/extra.json: not part of a fresh generation"), output)
+        let lines = output.split(separator: "\n")
+        XCTAssertTrue(lines.contains { $0.hasPrefix("normlab: 1 file(s) differ") }, output)
+    }
+}

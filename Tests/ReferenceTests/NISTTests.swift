@@ -1,3 +1,4 @@
+import Accuracy
 import Exact
 import Foundation
 import TestSupport
@@ -66,7 +67,7 @@ final class NISTTests: XCTestCase {
             let onePassVariance = (sumSquares - sum * sum / n) / (n - 1)
             let onePassSD = onePassVariance > 0 ? onePassVariance.squareRoot() : 0
             func lre(_ value: Double, _ reference: Surd) -> String {
-                format(logRelativeError(value, reference: reference))
+                format(ErrorMeasures.logRelativeError(value, reference: reference))
             }
             let digits = ["mean", "sd", "autocorr_lag1"].map { String(Self.significantDigits(dataset.certified[$0]!)) }
                 .joined(separator: "/")
@@ -80,9 +81,9 @@ final class NISTTests: XCTestCase {
                     + lre(onePassSD, sd))
             // The two-pass Double reference keeps most digits, even on NumAcc4.
             XCTAssertGreaterThanOrEqual(
-                logRelativeError(double["mean"]!.values[0], reference: mean), 12, "\(name) Double mean")
+                ErrorMeasures.logRelativeError(double["mean"]!.values[0], reference: mean), 12, "\(name) Double mean")
             XCTAssertGreaterThanOrEqual(
-                logRelativeError(double["std"]!.values[0], reference: sd), 8, "\(name) Double sd")
+                ErrorMeasures.logRelativeError(double["std"]!.values[0], reference: sd), 8, "\(name) Double sd")
         }
         print(table.joined(separator: "\n"))
     }
@@ -98,10 +99,10 @@ final class NISTTests: XCTestCase {
     }
 
     func testLREOfKnownErrors() {
-        XCTAssertEqual(logRelativeError(1.0, reference: Surd(1)), 15)
-        XCTAssertEqual(logRelativeError(1.001, reference: Surd(1)), 3, accuracy: 0.01)
-        XCTAssertEqual(logRelativeError(100.1, reference: Surd(100)), 3, accuracy: 0.01)
-        XCTAssertEqual(logRelativeError(2, reference: Surd(1)), 0)
+        XCTAssertEqual(ErrorMeasures.logRelativeError(1.0, reference: Surd(1)), 15)
+        XCTAssertEqual(ErrorMeasures.logRelativeError(1.001, reference: Surd(1)), 3, accuracy: 0.01)
+        XCTAssertEqual(ErrorMeasures.logRelativeError(100.1, reference: Surd(100)), 3, accuracy: 0.01)
+        XCTAssertEqual(ErrorMeasures.logRelativeError(2, reference: Surd(1)), 0)
     }
 
     func format(_ value: Double) -> String {

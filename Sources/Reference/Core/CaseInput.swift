@@ -249,10 +249,13 @@ extension CaseInput {
             guard let text = item.numberText else {
                 throw ReferenceError("input \(name)[\(index)] must be a number string")
             }
+            // A plain number reads as a rational; the full grammar (a trace's own
+            // canonical output, e.g. "sqrt(4)") is tried only when that fails.
+            if let rational = try? Rational(parsing: text) { return rational }
             do {
                 let value = try Surd(parsing: text)
                 guard let rational = value.rationalValue else {
-                    throw ReferenceError("input \(name)[\(index)] = \"\(text)\" must be rational")
+                    throw ReferenceError("input \(name)[\(index)] = \(quotedInput(text)) must be rational")
                 }
                 return rational
             } catch let error as ExactError {
