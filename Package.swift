@@ -13,6 +13,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/onevcat/Rainbow", from: "4.2.2"),
     ],
     targets: [
         // GMP, found through pkg-config; the providers give SwiftPM's install hint.
@@ -51,6 +52,8 @@ let package = Package(
             exclude: ["README.md"], resources: [.copy("Data")]),
         // Lesson files → steps: the format, the registry, the stepping engine, plain-text rendering.
         .target(name: "Lessons", dependencies: ["Reference", "Exact"]),
+        // Charts as data → terminal text and SVG; knows nothing of what it draws.
+        .target(name: "Plots", dependencies: ["Rainbow"]),
         .executableTarget(
             name: "normlab",
             dependencies: [
@@ -64,6 +67,7 @@ let package = Package(
                 "SplitMix",
                 "Lessons",
                 "Benchmarks",
+                "Plots",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -81,6 +85,9 @@ let package = Package(
             name: "FuzzTests",
             dependencies: ["Exact", "Reference", "Vectors", "Lessons", "OrderedJSON", "TestSupport"],
             exclude: ["README.md"]),
-        .testTarget(name: "LessonsTests", dependencies: ["Lessons", "TestSupport"], exclude: ["Transcripts"]),
+        .testTarget(
+            name: "LessonsTests", dependencies: ["Lessons", "TestSupport", "SplitMix"],
+            exclude: ["Transcripts", "Exercises"]),
+        .testTarget(name: "PlotsTests", dependencies: ["Plots"], exclude: ["Snapshots"]),
     ]
 )

@@ -21,6 +21,7 @@ struct NormLab: ParsableCommand {
         version: NormLabVersion.current,
         subcommands: [
             LessonCommand.self, ExactCommand.self, TraceCommand.self, VectorsCommand.self, BenchCommand.self,
+            ExerciseCommand.self, PlotCommand.self,
         ]
     )
 
