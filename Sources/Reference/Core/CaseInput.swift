@@ -162,8 +162,9 @@ public struct CaseInput: Sendable {
     }
 }
 
-/// "[4]" for a vector, "[1,0]" for a matrix element, "" for a scalar.
-func elementLabel(_ index: Int, shape: [Int]) -> String {
+/// "[4]" for a vector, "[1,0]" for a matrix element, "" for a scalar: how
+/// messages and tables name element `index` of a row-major tensor.
+public func elementLabel(_ index: Int, shape: [Int]) -> String {
     guard shape.count > 1 else { return shape.isEmpty ? "" : "[\(index)]" }
     var remainder = index
     var coordinates: [Int] = []

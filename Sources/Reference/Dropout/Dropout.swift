@@ -39,6 +39,26 @@ public enum Dropout: ReferenceOperation {
         }
     }
 
+    /// The factor dropout multiplies by (kept units in training, every unit
+    /// at test time): inverted 1/(1 − p) in training and 1 at test time;
+    /// plain 1 in training and the keep probability 1 − p at test time.
+    public static func scale<S: ReferenceScalar>(variant: Variant, train: Bool, p: S) -> S {
+        switch (variant, train) {
+        case (.inverted, true): return S.one / (S.one - p)
+        case (.inverted, false), (.plain, true): return .one
+        case (.plain, false): return S.one - p
+        }
+    }
+
+    static func scaleFormula(variant: Variant, train: Bool) -> String {
+        switch (variant, train) {
+        case (.inverted, true): return "1/(1 − p): kept units scaled up at training time"
+        case (.inverted, false): return "1: inverted dropout is the identity at test time"
+        case (.plain, true): return "1: plain dropout does not rescale at training time"
+        case (.plain, false): return "1 − p: plain dropout scales by the keep probability at test time"
+        }
+    }
+
     static func readP(_ input: CaseInput) throws -> Rational {
         try input.rationalParam("p") ?? (try Rational(1, 2))
     }
@@ -94,23 +114,9 @@ public enum Dropout: ReferenceOperation {
         trace.record("dy", symbol: "∂ℓ/∂y", formula: "upstream gradient", role: .input, dyTensor.converted(to: S.self))
         let dy = dyTensor.converted(to: S.self)
 
-        let scale: S
-        let scaleFormula: String
-        switch (variant, train) {
-        case (.inverted, true):
-            scale = S.one / (S.one - p)
-            scaleFormula = "1/(1 − p): kept units scaled up at training time"
-        case (.inverted, false):
-            scale = .one
-            scaleFormula = "1: inverted dropout is the identity at test time"
-        case (.plain, true):
-            scale = .one
-            scaleFormula = "1: plain dropout does not rescale at training time"
-        case (.plain, false):
-            scale = S.one - p
-            scaleFormula = "1 − p: plain dropout scales by the keep probability at test time"
-        }
-        trace.record("scale", symbol: "s", formula: scaleFormula, Tensor(scalar: scale))
+        let scale = Dropout.scale(variant: variant, train: train, p: p)
+        trace.record(
+            "scale", symbol: "s", formula: Dropout.scaleFormula(variant: variant, train: train), Tensor(scalar: scale))
         if train, let mask = expandedMask {
             trace.record(
                 "y", symbol: "y", formula: "y = s·m ⊙ x", role: .output,

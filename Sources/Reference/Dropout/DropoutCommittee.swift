@@ -60,7 +60,8 @@ public enum DropoutCommittee: ReferenceOperation {
             "v", symbol: "v", formula: "second-layer weights", role: .input, vTensor.converted(to: T.self)
         ).values
         let p = T(pValue)
-        let q = T.one - p
+        // The weight-scaling rule multiplies by plain dropout's test-time scale.
+        let q = Dropout.scale(variant: .plain, train: false, p: p)
         func sigma(_ z: T) -> T { relu && z < .zero ? .zero : z }
         func predict(inputMask: UInt64?, hiddenMask: UInt64?, inputScale: T = .one, hiddenScale: T = .one) -> T {
             var output = T.zero
@@ -169,8 +170,8 @@ public enum DropoutBNShift: ReferenceOperation {
         ).values
         let p = S(pValue)
         let q = S.one - p
-        let trainScale = variant == .inverted ? S.one / q : S.one
-        let testScale = variant == .inverted ? S.one : q
+        let trainScale = Dropout.scale(variant: variant, train: true, p: p)
+        let testScale = Dropout.scale(variant: variant, train: false, p: p)
         let count = S(x.count)
         var trainMean = S.zero
         var trainSecond = S.zero
@@ -234,7 +235,7 @@ public enum DropoutBNShift: ReferenceOperation {
         -> MonteCarloEstimate
     {
         let values = x.values.map { $0.rounded(to: Double.self) }
-        let scale = variant == .inverted ? 1 / (1 - p) : 1
+        let scale = Dropout.scale(variant: variant, train: true, p: p)
         var generator = SplitMix64(seed: seed)
         var ys: [Double] = []
         ys.reserveCapacity(samples)

@@ -126,14 +126,14 @@ public enum BatchNormOperation: ReferenceOperation {
                 "batch_std_for_running", symbol: "σ_B", formula: "√B_var",
                 Tensor(vector: try fed.map { try squareRoot($0, what: "√batch variance") })
             ).values
-            let newStd = trace.record(
+            let averaged = (0..<channels).map {
+                convention.averagedStandardDeviation(
+                    oldStd: oldStd[$0], batchStd: batchStd[$0], seen: seen, momentum: momentum)
+            }
+            trace.record(
                 "running_std", symbol: "σ̄", formula: convention.updateFormula("σ̄"),
-                Tensor(
-                    vector: (0..<channels).map {
-                        convention.update(old: oldStd[$0], batch: batchStd[$0], seen: seen, momentum: momentum)
-                    })
-            ).values
-            newVar = newStd.map { $0 * $0 }
+                Tensor(vector: averaged.map(\.std)))
+            newVar = averaged.map(\.variance)
         }
         trace.record(
             "running_mean", symbol: "E[x]", formula: convention.updateFormula("E[x]") + "  with B = μ", role: .output,
@@ -182,15 +182,22 @@ public enum BatchNormOperation: ReferenceOperation {
         ).values
         let a = trace.record(
             "scale", symbol: "a", formula: "a = γ/√(Var[x] + ε)  (notes 002 Eq. 49)",
-            Tensor(vector: (0..<channels).map { gamma[$0] * invStd[$0] })
+            Tensor(vector: (0..<channels).map { NormalizationFormulas.evalScale(gamma: gamma[$0], std: std[$0]) })
         ).values
         let b = trace.record(
             "shift", symbol: "b", formula: "b = β − γ·E[x]/√(Var[x] + ε)",
-            Tensor(vector: (0..<channels).map { beta[$0] - a[$0] * runningMean[$0] })
+            Tensor(
+                vector: (0..<channels).map {
+                    NormalizationFormulas.evalShift(beta: beta[$0], scale: a[$0], mean: runningMean[$0])
+                })
         ).values
         let y = trace.record(
             "y", symbol: "y", formula: "y = a·x + b  (folded affine form)", role: .output,
-            Tensor(shape: shape, values: (0..<layout.count).map { a[channelOf[$0]] * x[$0] + b[channelOf[$0]] })
+            Tensor(
+                shape: shape,
+                values: (0..<layout.count).map {
+                    NormalizationFormulas.evalAffine(x[$0], scale: a[channelOf[$0]], shift: b[channelOf[$0]])
+                })
         ).values
         trace.record(
             "y_folded_minus_unfolded", symbol: "(a·x + b) − (γx̂ + β)", formula: "exactly 0", role: .check,

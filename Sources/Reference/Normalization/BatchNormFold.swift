@@ -86,7 +86,8 @@ public enum BatchNormFoldOperation: ReferenceOperation {
                 })
         ).values
         let a = trace.record(
-            "scale", symbol: "a", formula: "a = γ/√(Var + ε)", Tensor(vector: (0..<outputs).map { gamma[$0] / std[$0] })
+            "scale", symbol: "a", formula: "a = γ/√(Var + ε)",
+            Tensor(vector: (0..<outputs).map { NormalizationFormulas.evalScale(gamma: gamma[$0], std: std[$0]) })
         ).values
         let wFolded = trace.record(
             "W_folded", symbol: "W'", formula: "W'ₒ = aₒ·Wₒ", role: .output,
