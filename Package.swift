@@ -23,21 +23,24 @@ let package = Package(
             providers: [.apt(["libgmp-dev"]), .brew(["gmp"])]
         ),
         // The documented pseudorandom generator behind all generated data.
-        .target(name: "SplitMix"),
+        .target(name: "SplitMix", exclude: ["README.md"]),
         // Exact numbers: integers, rationals and sums of square roots over GMP.
         .target(name: "Exact", dependencies: ["CGMP"]),
         // The algorithms, written once over ReferenceScalar; each returns a Trace.
-        .target(name: "Reference", dependencies: ["Exact", "OrderedJSON", "SplitMix"]),
+        .target(name: "Reference", dependencies: ["Exact", "OrderedJSON", "SplitMix"], exclude: ["README.md"]),
         // Error measures against exact values: ulp distance, normwise error, LRE.
-        .target(name: "Accuracy", dependencies: ["Exact"]),
+        .target(name: "Accuracy", dependencies: ["Exact"], exclude: ["README.md"]),
         // Golden vectors: the catalog, the file format, generation, checking, verification.
         .target(
             name: "Vectors",
             dependencies: [
                 "Reference", "Exact", "OrderedJSON", "Accuracy", .product(name: "Crypto", package: "swift-crypto"),
-            ]),
+            ],
+            exclude: ["README.md"]),
         // The kernels held against the exact traces and the golden vectors.
-        .target(name: "Conformance", dependencies: ["Kernels", "Reference", "Vectors", "Exact", "Accuracy"]),
+        .target(
+            name: "Conformance", dependencies: ["Kernels", "Reference", "Vectors", "Exact", "Accuracy"],
+            exclude: ["README.md"]),
         // The fast path: SIMD, multi-core kernels over contiguous buffers. No GMP.
         .target(
             name: "Kernels",
@@ -45,7 +48,7 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         // JSON with ordered keys and a deterministic writer, for traces and vectors.
-        .target(name: "OrderedJSON"),
+        .target(name: "OrderedJSON", exclude: ["README.md"]),
         // The measurements behind `normlab bench` (the CLI parses, calls and prints).
         .target(
             name: "Benchmarks", dependencies: ["Kernels", "Reference", "Exact", "SplitMix", "OrderedJSON"],
@@ -69,7 +72,8 @@ let package = Package(
                 "Benchmarks",
                 "Plots",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            exclude: ["README.md"]
         ),
         // Shared test helpers (ULP-based assertClose, deterministic generators).
         .target(name: "TestSupport", dependencies: ["Exact", "SplitMix", "Accuracy"], path: "Tests/TestSupport"),

@@ -5,6 +5,12 @@ import Exact
 /// with `#` are skipped; a first row with no number in it is a header.
 /// Cells are parsed from their raw text (never through a float), so a fit
 /// uses the data exactly as written.
+///
+/// Not a CSV library: these are numeric tables as data sets are published
+/// (NIST's .dat files separate columns by runs of spaces, others by
+/// semicolons or tabs), with no quoting; a CSV library (SwiftCSV, CSV.swift)
+/// splits on one delimiter and would reject them. What matters for
+/// exactness — the raw text of each cell — any reader would give.
 public struct NumberTable: Sendable {
     public let rows: [[Rational]]
 
