@@ -54,7 +54,7 @@ let package = Package(
             name: "Benchmarks", dependencies: ["Kernels", "Reference", "Exact", "SplitMix", "OrderedJSON"],
             exclude: ["README.md"], resources: [.copy("Data")]),
         // Lesson files → steps: the format, the registry, the stepping engine, plain-text rendering.
-        .target(name: "Lessons", dependencies: ["Reference", "Exact"]),
+        .target(name: "Lessons", dependencies: ["Reference", "Exact", "Plots"]),
         // Charts as data → terminal text and SVG; knows nothing of what it draws.
         .target(name: "Plots", dependencies: ["Rainbow"]),
         .executableTarget(
@@ -90,7 +90,7 @@ let package = Package(
             dependencies: ["Exact", "Reference", "Vectors", "Lessons", "OrderedJSON", "TestSupport"],
             exclude: ["README.md"]),
         .testTarget(
-            name: "LessonsTests", dependencies: ["Lessons", "TestSupport", "SplitMix"],
+            name: "LessonsTests", dependencies: ["Lessons", "TestSupport", "SplitMix", "Plots"],
             exclude: ["Transcripts", "Exercises"]),
         .testTarget(name: "PlotsTests", dependencies: ["Plots"], exclude: ["Snapshots"]),
     ]
