@@ -18,7 +18,7 @@ public enum ErrorMeasures {
     where F.RawSignificand: FixedWidthInteger, F.RawExponent: FixedWidthInteger {
         let rounded = exact.rounded(to: F.self)
         if rounded.isInfinite && computed != rounded { return .max }
-        return ulpsBetween(computed, rounded)
+        return ulpDistance(computed, rounded)
     }
 
     /// |computed − exact|, formed exactly and rounded once to Double;

@@ -41,7 +41,7 @@ final class BadInputTests: XCTestCase {
             ["bench", "reference", "--n", "99999999999", "--c", "99999999"], "N·C")
         try assertOneLineError(["trace", "bias-variance", "--n", "20"], "exceed the exact path's limit")
         try assertOneLineError(
-            ["trace", "ridge", "--X", "1,2,3", "--y", "1,2,3", "--alpha", "1e-1000000"], "limited to 4096 bits")
+            ["trace", "ridge", "--X", "1,2,3", "--y", "1,2,3", "--alpha", "1e-5000"], "limited to 4096 bits")
     }
 
     func testNegativeValuesParseAndMeetTheRule() throws {

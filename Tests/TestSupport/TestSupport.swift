@@ -5,7 +5,7 @@ import Foundation
 import XCTest
 
 /// Asserts that `actual` is within `ulps` units in the last place of
-/// `expected` (`ulpsBetween`: NaN matches only NaN).
+/// `expected` (Exact's `ulpDistance`: NaN matches only NaN).
 public func assertClose(
     _ actual: Double, _ expected: Double, ulps: UInt64,
     _ message: @autoclosure () -> String = "", file: StaticString = #filePath, line: UInt = #line
@@ -14,7 +14,7 @@ public func assertClose(
         XCTAssert(actual.isNaN && expected.isNaN, "\(actual) vs \(expected) \(message())", file: file, line: line)
         return
     }
-    let distance = ulpsBetween(actual, expected)
+    let distance = ulpDistance(actual, expected)
     XCTAssertLessThanOrEqual(
         distance, ulps, "\(actual) is \(distance) ulp from \(expected) \(message())", file: file, line: line)
 }
