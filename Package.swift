@@ -12,6 +12,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/onevcat/Rainbow", from: "4.2.2"),
     ],
     targets: [
@@ -22,15 +23,24 @@ let package = Package(
             providers: [.apt(["libgmp-dev"]), .brew(["gmp"])]
         ),
         // The documented pseudorandom generator behind all generated data.
-        .target(name: "SplitMix"),
+        .target(name: "SplitMix", exclude: ["README.md"]),
         // Exact numbers: integers, rationals and sums of square roots over GMP.
         .target(name: "Exact", dependencies: ["CGMP"]),
         // The algorithms, written once over ReferenceScalar; each returns a Trace.
-        .target(name: "Reference", dependencies: ["Exact", "OrderedJSON", "SplitMix"]),
+        .target(name: "Reference", dependencies: ["Exact", "OrderedJSON", "SplitMix"], exclude: ["README.md"]),
+        // Error measures against exact values: ulp distance, normwise error, LRE.
+        .target(name: "Accuracy", dependencies: ["Exact"], exclude: ["README.md"]),
         // Golden vectors: the catalog, the file format, generation, checking, verification.
-        .target(name: "Vectors", dependencies: ["Reference", "Exact", "OrderedJSON"]),
+        .target(
+            name: "Vectors",
+            dependencies: [
+                "Reference", "Exact", "OrderedJSON", "Accuracy", .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            exclude: ["README.md"]),
         // The kernels held against the exact traces and the golden vectors.
-        .target(name: "Conformance", dependencies: ["Kernels", "Reference", "Vectors", "Exact"]),
+        .target(
+            name: "Conformance", dependencies: ["Kernels", "Reference", "Vectors", "Exact", "Accuracy"],
+            exclude: ["README.md"]),
         // The fast path: SIMD, multi-core kernels over contiguous buffers. No GMP.
         .target(
             name: "Kernels",
@@ -38,7 +48,11 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         // JSON with ordered keys and a deterministic writer, for traces and vectors.
-        .target(name: "OrderedJSON"),
+        .target(name: "OrderedJSON", exclude: ["README.md"]),
+        // The measurements behind `normlab bench` (the CLI parses, calls and prints).
+        .target(
+            name: "Benchmarks", dependencies: ["Kernels", "Reference", "Exact", "SplitMix", "OrderedJSON"],
+            exclude: ["README.md"], resources: [.copy("Data")]),
         // Lesson files → steps: the format, the registry, the stepping engine, plain-text rendering.
         .target(name: "Lessons", dependencies: ["Reference", "Exact", "Plots"]),
         // Charts as data → terminal text and SVG; knows nothing of what it draws.
@@ -48,24 +62,33 @@ let package = Package(
             dependencies: [
                 "Exact",
                 "Reference",
+                "Accuracy",
                 "Vectors",
                 "Conformance",
                 "OrderedJSON",
                 "Kernels",
                 "SplitMix",
                 "Lessons",
+                "Benchmarks",
                 "Plots",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            exclude: ["README.md"]
         ),
         // Shared test helpers (ULP-based assertClose, deterministic generators).
-        .target(name: "TestSupport", dependencies: ["Exact", "SplitMix"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Exact", "SplitMix", "Accuracy"], path: "Tests/TestSupport"),
+        .testTarget(name: "AccuracyTests", dependencies: ["Accuracy", "TestSupport"]),
         .testTarget(name: "ExactTests", dependencies: ["Exact", "TestSupport"]),
-        .testTarget(name: "ReferenceTests", dependencies: ["Reference", "OrderedJSON", "TestSupport"]),
+        .testTarget(name: "ReferenceTests", dependencies: ["Reference", "OrderedJSON", "Accuracy", "TestSupport"]),
         .testTarget(name: "VectorsTests", dependencies: ["Vectors", "TestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "TestSupport"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),
         .testTarget(name: "CLITests"),
+        // Mutated inputs for every parser and reader (Tests/FuzzTests/README.md).
+        .testTarget(
+            name: "FuzzTests",
+            dependencies: ["Exact", "Reference", "Vectors", "Lessons", "OrderedJSON", "TestSupport"],
+            exclude: ["README.md"]),
         .testTarget(
             name: "LessonsTests", dependencies: ["Lessons", "TestSupport", "SplitMix", "Plots"],
             exclude: ["Transcripts", "Exercises"]),

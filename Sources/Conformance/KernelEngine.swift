@@ -7,7 +7,10 @@ import Reference
 /// no default or convention is decided twice).
 public enum KernelEngine {
     /// The ops the kernels implement.
-    public static let supportedOps: Set<String> = ["batchnorm", "layernorm", "groupnorm", "instancenorm", "dropout"]
+    public static let supportedOps: Set<String> = [
+        BatchNormOperation.name, LayerNormOperation.name, GroupNormOperation.name, InstanceNormOperation.name,
+        Dropout.name,
+    ]
 
     /// The kernel's outputs, named as the reference names them; Float results
     /// are held as the Doubles they exactly are.
@@ -46,9 +49,10 @@ public enum KernelEngine {
     where T.RawSignificand: FixedWidthInteger, T.RawExponent: FixedWidthInteger {
         do {
             switch input.op {
-            case "batchnorm": return try batchNorm(input, exact: exact, as: T.self)
-            case "layernorm": return try layerNorm(input, exact: exact, as: T.self)
-            case "groupnorm", "instancenorm": return try groupNorm(input, exact: exact, as: T.self)
+            case BatchNormOperation.name: return try batchNorm(input, exact: exact, as: T.self)
+            case LayerNormOperation.name: return try layerNorm(input, exact: exact, as: T.self)
+            case GroupNormOperation.name, InstanceNormOperation.name:
+                return try groupNorm(input, exact: exact, as: T.self)
             default: return try dropout(input, exact: exact, as: T.self)
             }
         } catch let error as KernelError {
@@ -209,7 +213,8 @@ public enum KernelEngine {
         let x = try required(tensor(exact, "x", as: T.self), "x")
         let gamma = try required(tensor(exact, "gamma", as: T.self), "gamma")
         let beta = try required(tensor(exact, "beta", as: T.self), "beta")
-        let features = gamma.count
+        // The reference's grouping: each row of `features` values is one group.
+        let features = try required(exact.layout?.groupSize, "layout")
         let rows = x.count / max(features, 1)
         let eps = T(try required(number(exact, "eps"), "eps").rounded(to: Double.self))
         return try normalize(
@@ -232,7 +237,8 @@ public enum KernelEngine {
             throw ReferenceError("the group-norm kernel takes NCHW input; x has shape \(shape)")
         }
         let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3...].reduce(1, *))
-        let groups = input.op == "instancenorm" ? c : (number(exact, "groups")?.numerator.exactInt ?? 1)
+        // Instance norm records G = C itself.
+        let groups = try required(number(exact, "groups")?.numerator.exactInt, "groups")
         let x = try required(tensor(exact, "x", as: T.self), "x")
         let gamma = try required(tensor(exact, "gamma", as: T.self), "gamma")
         let beta = try required(tensor(exact, "beta", as: T.self), "beta")

@@ -156,6 +156,16 @@ extension JSONValue {
     }
 }
 
+private func isNumberByte(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
+        UInt8(ascii: "e"), UInt8(ascii: "E"):
+        return true
+    default:
+        return false
+    }
+}
+
 private struct JSONReader {
     let bytes: [UInt8]
     var index = 0
@@ -177,7 +187,12 @@ private struct JSONReader {
     }
 
     mutating func skipWhitespace() {
-        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
     }
 
     mutating func readValue(depth: Int) throws -> JSONValue {
@@ -267,6 +282,18 @@ private struct JSONReader {
 
     mutating func readString() throws -> String {
         index += 1
+        // The common case, no escape: the bytes up to the closing quote.
+        var end = index
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"),
+            bytes[end] >= 0x20
+        {
+            end += 1
+        }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            let text = String(decoding: bytes[index..<end], as: UTF8.self)
+            index = end + 1
+            return text
+        }
         var scalars = String.UnicodeScalarView()
         var raw: [UInt8] = []
         func flush() {
@@ -314,7 +341,7 @@ private struct JSONReader {
 
     mutating func readNumber() throws -> String {
         let start = index
-        while index < bytes.count, "+-0123456789.eE".utf8.contains(bytes[index]) { index += 1 }
+        while index < bytes.count, isNumberByte(bytes[index]) { index += 1 }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         guard !text.isEmpty, Double(text) != nil else { throw error("unexpected character") }
         return text

@@ -43,7 +43,7 @@ extension VectorFamily {
                 throw ReferenceError(
                     "family \(name)/\(vectorCase.slug): flag \"\(flag)\" is not documented in VectorFlags")
             }
-            let input = vectorCase.input.snappedToPrecision().input
+            let input = try vectorCase.input.snappedToPrecision().input
             let trace: Trace<Surd>
             do { trace = try operation.run(input, as: Surd.self) } catch {
                 throw ReferenceError("family \(name)/\(vectorCase.slug): \(error)")

@@ -12,7 +12,8 @@ public enum VectorFlags {
             description: "Every value of a channel is equal, so σ² = 0 exactly and x̂ = 0 exactly.",
             catches: "E[x²] − E[x]² giving a tiny non-zero or negative variance; x̂ not exactly 0 (BVLC/caffe#3963)"),
         VectorFlag(
-            name: "huge-offset", description: "A large common offset with a small spread (mean ≫ standard deviation).",
+            name: "huge-offset", defeatsNaiveArithmetic: true,
+            description: "A large common offset with a small spread (mean ≫ standard deviation).",
             catches:
                 "catastrophic cancellation in E[x²] − E[x]² (NaN or garbage variance) and in the folded form x·a + (β − μa)"
         ),
@@ -20,10 +21,11 @@ public enum VectorFlags {
             name: "tiny-variance", description: "The variance is comparable to or smaller than ε.",
             catches: "ε placed outside the square root, or ε ignored, changing x̂ by orders of magnitude"),
         VectorFlag(
-            name: "near-overflow", description: "Inputs near the largest finite value of the precision.",
+            name: "near-overflow", defeatsNaiveArithmetic: true,
+            description: "Inputs near the largest finite value of the precision.",
             catches: "overflow in Σx or (x − μ)² producing ∞/NaN where the exact result is finite"),
         VectorFlag(
-            name: "subnormal", description: "Inputs or results in the subnormal range.",
+            name: "subnormal", defeatsNaiveArithmetic: true, description: "Inputs or results in the subnormal range.",
             catches: "flush-to-zero, and underflow in squares of small deviations"),
         VectorFlag(
             name: "mixed-magnitudes", description: "Values spanning many orders of magnitude within one channel.",

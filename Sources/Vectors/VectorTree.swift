@@ -45,9 +45,9 @@ public struct VectorTree: Sendable {
                     ("family", .string(family.name)),
                     ("op", .string(family.op)),
                     ("numberOfTests", .int(generated.caseCount)),
-                    ("sha256", .string(SHA256.hexDigest(Array(generated.contents.utf8)))),
+                    ("sha256", .string(VectorDigest.sha256(generated.contents))),
                     ("schema", .string(family.schemaPath)),
-                    ("schemaSha256", .string(SHA256.hexDigest(Array(generated.schema.utf8)))),
+                    ("schemaSha256", .string(VectorDigest.sha256(generated.schema))),
                 ]))
         }
         let manifest = JSONValue.object([
@@ -62,13 +62,18 @@ public struct VectorTree: Sendable {
         self.timings = timings
     }
 
-    /// Writes every file under `directory`, creating folders as needed.
+    /// Writes every file under `directory`, creating folders as needed. A
+    /// failure names the file and the system's reason.
     public func write(to directory: String) throws {
         let manager = FileManager.default
         for (path, contents) in files {
             let url = URL(fileURLWithPath: directory).appendingPathComponent(path)
-            try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(contents.utf8).write(to: url)
+            do {
+                try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data(contents.utf8).write(to: url)
+            } catch {
+                throw VectorInputError("cannot write \(url.path): \(systemReason(error))")
+            }
         }
     }
 
@@ -88,7 +93,31 @@ public struct VectorTree: Sendable {
                     "\(path): differs from a fresh generation\(VectorTree.firstDifference(onDisk, contents))")
             }
         }
+        let generated = Set(files.map(\.path))
+        for path in VectorTree.filesOnDisk(under: directory) where !generated.contains(path) {
+            problems.append(
+                "\(path): not part of a fresh generation (an added file; remove it or add it to the catalog)")
+        }
         return problems
+    }
+
+    /// Every regular file under `directory`, as sorted relative paths; the
+    /// README and hidden files (.DS_Store, editor backups) excepted.
+    static func filesOnDisk(under directory: String) -> [String] {
+        let root = URL(fileURLWithPath: directory).standardizedFileURL
+        guard
+            let enumerator = FileManager.default.enumerator(
+                at: root, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles])
+        else { return [] }
+        var paths: [String] = []
+        for case let url as URL in enumerator {
+            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
+            let full = url.standardizedFileURL.path
+            guard full.hasPrefix(root.path + "/") else { continue }
+            let relative = String(full.dropFirst(root.path.count + 1))
+            if relative != "README.md" { paths.append(relative) }
+        }
+        return paths.sorted()
     }
 
     /// Where two versions of a family file first differ, by case id.
@@ -136,4 +165,15 @@ final class ResultSlots<T>: @unchecked Sendable {
         defer { lock.unlock() }
         return slots[index]!
     }
+}
+
+/// The operating system's reason behind a Foundation file error ("Not a
+/// directory"), not Foundation's wrapper.
+func systemReason(_ error: Error) -> String {
+    var current = error as NSError
+    while let underlying = current.userInfo[NSUnderlyingErrorKey] as? Error { current = underlying as NSError }
+    if current.domain == NSPOSIXErrorDomain, let code = Int32(exactly: current.code) {
+        return String(cString: strerror(code))
+    }
+    return current.localizedDescription
 }

@@ -29,9 +29,16 @@ final class DropoutCLITests: XCTestCase {
     func testBadInputExitsWithTwoAndNamesTheRule() throws {
         let cases: [([String], String)] = [
             (["trace", "dropout", "--p", "1"], "p = 1 must lie in [0, 1) for inverted dropout"),
-            (["trace", "dropout", "--mask", "1,0,2,1"], "mask[2] = 2 must be 0 (drop) or 1 (keep)"),
-            (["trace", "dropout", "--mask", "1,0,1"], "mask has shape [3]"),
-            (["trace", "bias-variance", "--x-probs", "1/2,1/2,1/2,1/2"], "x_probs sums to 2"),
+            (["trace", "dropout", "--x", "1,-2,3,4", "--mask", "1,0,2,1"], "mask[2] = 2 must be 0 (drop) or 1 (keep)"),
+            (["trace", "dropout", "--x", "1,-2,3,4", "--mask", "1,0,1"], "mask has shape [3]"),
+            // A given tensor means no example: the rest must be given too.
+            (["trace", "dropout", "--mask", "1,0,1,1"], "input x is required"),
+            (["trace", "dropout", "--x", "5,6,7,8"], "input mask is missing"),
+            (["trace", "bias-variance", "--x-probs", "1/2,1/2,1/2,1/2"], "input x is required"),
+            (
+                ["trace", "bias-variance", "--x", "-1,0,1,2", "--target", "1,0,1,4", "--x-probs", "1/2,1/2,1/2,1/2"],
+                "x_probs sums to 2"
+            ),
             (["trace", "ridge", "--X", "1,2", "--y", "1,2,3"], "y has 3 values but X has 2 rows"),
         ]
         for (arguments, message) in cases {

@@ -308,7 +308,7 @@ final class BiasVarianceTests: XCTestCase {
                 worldInputs(
                     x: Array(0..<10).map { Rational($0) }, target: Array(repeating: 0, count: 10), noise: [0, 1, 2, 3]),
                 [("n", "30")]
-            ).contains("limit 2000000; use --monte-carlo"))
+            ).contains("exceed the exact path's limit of 20000"))
         XCTAssertTrue(
             message(worldInputs(x: [0], target: [0], noise: [0]), [("alpha", "-1")]).contains("alpha = -1 must be ≥ 0"))
     }

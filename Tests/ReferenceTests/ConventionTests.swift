@@ -6,7 +6,7 @@ import XCTest
 
 /// Each convention against a small example worked by hand (the expected
 /// numbers below were derived on paper from the formulas in
-/// shared/conventions.md, not by running the code).
+/// docs/CONVENTIONS.md, not by running the code).
 ///
 /// Data for all: one channel, K = 2 batches of m = 2 values,
 /// batch 1 = [1, 3]: μ = 2, σ²_b = 1, σ²_u = 2;

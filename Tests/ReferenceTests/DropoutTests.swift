@@ -191,7 +191,8 @@ final class DropoutTests: XCTestCase {
                 ("X", x), ("y", Tensor(vector: [1])), ("w", Tensor(vector: Array(repeating: Rational(1), count: 21))),
             ])
         XCTAssertThrowsError(try DropoutRegression.run(input, as: Surd.self)) { error in
-            XCTAssertTrue("\(error)".contains("2^21 masks; limit 2^20; use --monte-carlo"), "\(error)")
+            XCTAssertTrue(
+                "\(error)".contains("2^21 masks exceed the exact path's limit of 2^20; use --monte-carlo"), "\(error)")
         }
     }
 

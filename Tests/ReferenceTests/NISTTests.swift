@@ -1,3 +1,4 @@
+import Accuracy
 import Exact
 import Foundation
 import TestSupport
@@ -66,7 +67,7 @@ final class NISTTests: XCTestCase {
             let onePassVariance = (sumSquares - sum * sum / n) / (n - 1)
             let onePassSD = onePassVariance > 0 ? onePassVariance.squareRoot() : 0
             func lre(_ value: Double, _ reference: Surd) -> String {
-                format(logRelativeError(value, reference: reference))
+                format(ErrorMeasures.logRelativeError(value, reference: reference))
             }
             let digits = ["mean", "sd", "autocorr_lag1"].map { String(Self.significantDigits(dataset.certified[$0]!)) }
                 .joined(separator: "/")
@@ -80,18 +81,28 @@ final class NISTTests: XCTestCase {
                     + lre(onePassSD, sd))
             // The two-pass Double reference keeps most digits, even on NumAcc4.
             XCTAssertGreaterThanOrEqual(
-                logRelativeError(double["mean"]!.values[0], reference: mean), 12, "\(name) Double mean")
+                ErrorMeasures.logRelativeError(double["mean"]!.values[0], reference: mean), 12, "\(name) Double mean")
             XCTAssertGreaterThanOrEqual(
-                logRelativeError(double["std"]!.values[0], reference: sd), 8, "\(name) Double sd")
+                ErrorMeasures.logRelativeError(double["std"]!.values[0], reference: sd), 8, "\(name) Double sd")
         }
         print(table.joined(separator: "\n"))
     }
 
+    /// The bias–variance benchmark ships its own copy of Filip (a resource of
+    /// the Benchmarks target); it must be this file, byte for byte.
+    func testTheBenchmarksCopyOfFilipIsTheTestData() throws {
+        let tests = try Data(contentsOf: TestData.nistFolder.appendingPathComponent("Filip.json"))
+        let benchmarks = try Data(
+            contentsOf: TestData.folder.deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("Sources/Benchmarks/Data/Filip.json"))
+        XCTAssertEqual(tests, benchmarks)
+    }
+
     func testLREOfKnownErrors() {
-        XCTAssertEqual(logRelativeError(1.0, reference: Surd(1)), 15)
-        XCTAssertEqual(logRelativeError(1.001, reference: Surd(1)), 3, accuracy: 0.01)
-        XCTAssertEqual(logRelativeError(100.1, reference: Surd(100)), 3, accuracy: 0.01)
-        XCTAssertEqual(logRelativeError(2, reference: Surd(1)), 0)
+        XCTAssertEqual(ErrorMeasures.logRelativeError(1.0, reference: Surd(1)), 15)
+        XCTAssertEqual(ErrorMeasures.logRelativeError(1.001, reference: Surd(1)), 3, accuracy: 0.01)
+        XCTAssertEqual(ErrorMeasures.logRelativeError(100.1, reference: Surd(100)), 3, accuracy: 0.01)
+        XCTAssertEqual(ErrorMeasures.logRelativeError(2, reference: Surd(1)), 0)
     }
 
     func format(_ value: Double) -> String {

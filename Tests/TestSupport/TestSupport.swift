@@ -1,9 +1,11 @@
+import Accuracy
 import Exact
 import Foundation
 @_exported import SplitMix
 import XCTest
 
-/// Asserts that `actual` is within `ulps` units in the last place of `expected`.
+/// Asserts that `actual` is within `ulps` units in the last place of
+/// `expected` (Exact's `ulpDistance`: NaN matches only NaN).
 public func assertClose(
     _ actual: Double, _ expected: Double, ulps: UInt64,
     _ message: @autoclosure () -> String = "", file: StaticString = #filePath, line: UInt = #line
@@ -17,13 +19,15 @@ public func assertClose(
         distance, ulps, "\(actual) is \(distance) ulp from \(expected) \(message())", file: file, line: line)
 }
 
-/// Asserts that a Double is within `ulps` of the correctly rounded exact value.
-public func assertClose(
-    _ actual: Double, exact: Surd, ulps: UInt64,
+/// Asserts that a float is within `ulps` of the correctly rounded exact value
+/// (`ErrorMeasures.ulps`: an exact value beyond the range must be that infinity).
+public func assertClose<F: BinaryFloatingPoint>(
+    _ actual: F, exact: Surd, ulps: UInt64,
     _ message: @autoclosure () -> String = "", file: StaticString = #filePath, line: UInt = #line
-) {
-    assertClose(
-        actual, exact.rounded(to: Double.self), ulps: ulps, "exact \(exact) \(message())", file: file, line: line)
+) where F.RawSignificand: FixedWidthInteger, F.RawExponent: FixedWidthInteger {
+    let distance = ErrorMeasures.ulps(actual, exact)
+    XCTAssertLessThanOrEqual(
+        distance, ulps, "\(actual) is \(distance) ulp from exact \(exact) \(message())", file: file, line: line)
 }
 
 extension SplitMix64 {

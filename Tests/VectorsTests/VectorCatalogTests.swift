@@ -1,4 +1,5 @@
 import Foundation
+import OrderedJSON
 import Reference
 import TestSupport
 import Vectors
@@ -28,22 +29,25 @@ final class VectorCatalogTests: XCTestCase {
         }
     }
 
-    /// Flags that mark data on which a plain floating-point evaluation of the
-    /// formulas is expected to miss the careful bounds.
-    static let stiffFlags: Set<String> = ["huge-offset", "near-overflow", "subnormal"]
+    static var vectorsDirectory: String { repositoryRoot.appendingPathComponent("vectors").path }
 
-    func testTheFloatReferenceMeetsTheBoundsExceptOnStiffCases() throws {
-        let rows = try VectorVerifier.verifySelf()
+    func testTheFloatReferenceMeetsTheBoundsExceptOnCasesBuiltToDefeatIt() throws {
+        let rows = try VectorVerifier.verifySelf(vectorsDirectory: Self.vectorsDirectory)
         XCTAssertGreaterThan(rows.count, 100)
         var flagsByID: [String: Set<String>] = [:]
         for family in VectorCatalog.families {
             for vectorCase in family.cases { flagsByID[family.caseID(vectorCase)] = Set(vectorCase.flags) }
         }
-        for row in rows where flagsByID[row.caseID, default: []].isDisjoint(with: Self.stiffFlags) {
-            XCTAssertTrue(
-                row.passed,
+        let naiveFlags = Set(VectorFlags.all.filter(\.defeatsNaiveArithmetic).map(\.name))
+        XCTAssertEqual(naiveFlags, ["huge-offset", "near-overflow", "subnormal"])
+        for row in rows {
+            XCTAssertFalse(
+                row.failedUnexpectedly,
                 "\(row.caseID) \(row.field): \(row.error.maxUlp) ulp, normwise \(row.error.normwiseRelative), bound \(row.tolerance.rule)"
             )
+            if row.expectedFailure != nil {
+                XCTAssertFalse(flagsByID[row.caseID, default: []].isDisjoint(with: naiveFlags), row.caseID)
+            }
         }
         // The f64 huge-offset cases do catch cancellation: the plain evaluation fails them.
         let hugeOffset = rows.filter {
@@ -54,6 +58,44 @@ final class VectorCatalogTests: XCTestCase {
             XCTAssertTrue(
                 hugeOffset.contains { $0.caseID == id && !$0.passed }, "\(id) should defeat a plain float evaluation")
         }
+    }
+
+    /// Every family, fed its own correctly rounded values (the f64 column, or
+    /// f32 for f32 cases) as an implementation's results, passes every
+    /// output — infinities included (subnormal-no-eps rounds ∂ℓ/∂x to ±∞).
+    func testEveryFamilyPassesOnItsOwnCorrectlyRoundedValues() throws {
+        let directory = Self.vectorsDirectory
+        var precisions: Set<String> = []
+        var infinities = 0
+        for path in try VectorVerifier.familyPaths(vectorsDirectory: directory) {
+            let family = try VectorVerifier.loadFamilyFile(path, vectorsDirectory: directory)
+            var results: [JSONValue] = []
+            for group in family["testGroups"]?.arrayValue ?? [] {
+                let precision = group["precision"]?.stringValue ?? "f64"
+                precisions.insert("\(path) \(precision)")
+                for test in group["tests"]?.arrayValue ?? [] {
+                    var outputs: [(String, JSONValue)] = []
+                    for (field, _) in test["tolerance"]?.objectValue ?? [] {
+                        guard let tensor = test["outputs"]?[field] ?? test["intermediates"]?[field],
+                            let values = tensor[precision]
+                        else { continue }
+                        infinities += values.arrayValue?.filter { $0.stringValue?.hasSuffix("inf") ?? false }.count ?? 0
+                        outputs.append((field, values))
+                    }
+                    results.append(.object([("id", test["id"]!), ("outputs", .object(outputs))]))
+                }
+            }
+            let rows = try VectorVerifier.verify(
+                results: .object([("vectors", .string(path)), ("results", .array(results))]), name: path,
+                vectorsDirectory: directory)
+            XCTAssertFalse(rows.isEmpty, path)
+            for row in rows where !row.passed {
+                XCTFail("\(row.caseID) \(row.field) \(row.precision): its own values fail \(row.tolerance.rule)")
+            }
+        }
+        XCTAssertGreaterThanOrEqual(precisions.count, VectorCatalog.families.count, "\(precisions.sorted())")
+        XCTAssertTrue(precisions.contains { $0.hasSuffix("f32") }, "\(precisions.sorted())")
+        XCTAssertGreaterThan(infinities, 0, "the policy for infinities is exercised")
     }
 
     func testEveryCaseIsDocumentedAndIdsAreUnique() {

@@ -54,10 +54,10 @@ final class VectorMachineryTests: XCTestCase {
 
     func testSHA256MatchesTheStandardsExamples() {
         XCTAssertEqual(
-            SHA256.hexDigest(Array("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        XCTAssertEqual(SHA256.hexDigest([UInt8]()), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+            VectorDigest.sha256("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(VectorDigest.sha256(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         XCTAssertEqual(
-            SHA256.hexDigest(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)),
+            VectorDigest.sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     }
 
@@ -139,12 +139,69 @@ final class VectorMachineryTests: XCTestCase {
         try results([root, root], field: "z").write(toFile: resultsPath, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try VectorVerifier.verify(resultsFile: resultsPath, vectorsDirectory: directory)) {
             error in
-            XCTAssertTrue("\(error)".contains("case unit_vector/irrational is missing output \"y\""), "\(error)")
+            XCTAssertTrue("\(error)".contains("output \"z\" is not one of its checked outputs"), "\(error)")
+        }
+        // Checking nothing is an error: no results, or only unknown fields.
+        try #"{"vectors": "fixtures/unit_vector.json", "results": []}"#.write(
+            toFile: resultsPath, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try VectorVerifier.verify(resultsFile: resultsPath, vectorsDirectory: directory)) {
+            XCTAssertTrue("\($0)".contains("\"results\" is empty"), "\($0)")
+        }
+        try
+            #"{"vectors": "fixtures/unit_vector.json", "fields": ["zz"], "results": [{"id": "unit_vector/single", "outputs": {}}]}"#
+            .write(toFile: resultsPath, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try VectorVerifier.verify(resultsFile: resultsPath, vectorsDirectory: directory)) {
+            XCTAssertTrue("\($0)".contains("field \"zz\" is not a checked output"), "\($0)")
+        }
+    }
+
+    func testOverflowingResultsAreMeasuredNotCrashed() throws {
+        let directory = temporaryDirectory()
+        try VectorTree(families: [family()], lookup: lookup).write(to: directory)
+        let resultsPath = directory + "/results.json"
+        for text in [
+            "inf", "-inf", "nan", "0x1.fffffffffffffp+1023", "-0x1.fffffffffffffp+1023", "0x1.8p+99999", "1e999999999",
+        ] {
+            try """
+            {"vectors": "fixtures/unit_vector.json", "results": [{"id": "unit_vector/irrational", "outputs": {"y": ["\(text)", "\(text)"]}}]}
+            """.write(toFile: resultsPath, atomically: true, encoding: .utf8)
+            let rows = try VectorVerifier.verify(resultsFile: resultsPath, vectorsDirectory: directory)
+            XCTAssertEqual(rows.count, 1)
+            XCTAssertFalse(rows[0].passed, text)
+        }
+    }
+
+    func testCheckNoticesAddedFiles() throws {
+        let directory = temporaryDirectory()
+        let tree = try VectorTree(families: [family()], lookup: lookup)
+        try tree.write(to: directory)
+        try "{}".write(toFile: directory + "/fixtures/extra.json", atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: directory + "/newarea", withIntermediateDirectories: true)
+        try "{}".write(toFile: directory + "/newarea/x.json", atomically: true, encoding: .utf8)
+        let problems = tree.differences(from: directory)
+        XCTAssertEqual(problems.count, 2, "\(problems)")
+        XCTAssertTrue(problems[0].hasPrefix("fixtures/extra.json: not part of a fresh generation"), problems[0])
+        XCTAssertTrue(problems[1].hasPrefix("newarea/x.json"), problems[1])
+    }
+
+    func testSelfVerificationReadsTheGivenDirectory() throws {
+        let directory = temporaryDirectory()
+        try VectorTree(families: [family()], lookup: lookup).write(to: directory)
+        XCTAssertEqual(try VectorVerifier.verifySelf(vectorsDirectory: directory, lookup: lookup).count, 3)
+        // A tampered copy is refused, not passed.
+        let path = directory + "/fixtures/unit_vector.json"
+        let original = try String(contentsOfFile: path, encoding: .utf8)
+        try original.replacingOccurrences(of: "\"3/5\"", with: "\"3/4\"").write(
+            toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try VectorVerifier.verifySelf(vectorsDirectory: directory, lookup: lookup)) {
+            XCTAssertTrue("\($0)".contains("does not match the manifest"), "\($0)")
         }
     }
 
     func testSelfVerificationMeasuresTheFloatReference() throws {
-        let rows = try VectorVerifier.verifySelf(families: [family()], lookup: lookup)
+        let directory = temporaryDirectory()
+        try VectorTree(families: [family()], lookup: lookup).write(to: directory)
+        let rows = try VectorVerifier.verifySelf(vectorsDirectory: directory, lookup: lookup)
         XCTAssertEqual(rows.count, 3)
         // x/√(Σx²) in floating point: a few roundings, within 2 ulp here.
         XCTAssertTrue(rows.allSatisfy { $0.error.maxUlp <= 2 }, "\(rows.map(\.error.maxUlp))")

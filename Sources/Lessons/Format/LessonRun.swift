@@ -75,7 +75,7 @@ public struct LessonRun: Sendable {
                 throw fail("run \(spec.name) (op \(input.op)): \(error)")
             }
             cases[spec.name] = input
-            snapped.append((spec.name, input.snappedToPrecision().changed))
+            snapped.append((spec.name, try input.snappedToPrecision().changed))
         }
         self.runs = runs
         self.snapped = snapped

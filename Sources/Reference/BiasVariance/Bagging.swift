@@ -18,8 +18,7 @@ public enum BaggingOperation: ReferenceOperation {
     public static func run<S: ReferenceScalar>(_ input: CaseInput, as _: S.Type) throws -> Trace<S> {
         let (world, _) = try World<S>.read(input)
         let model = try ModelParameters(input)
-        let models = try input.integerParam("models") ?? 10
-        guard models >= 1 else { throw ReferenceError("parameter models = \(models) must be ≥ 1") }
+        let models = try input.integerParam("models", in: 1...Int.max, default: 10)
         let datasets = try BiasVarianceDecomposition.checkSize(outcomes: world.outcomes, n: model.n)
         let resamples = Multisets.count(size: model.n, categories: min(model.n, world.outcomes))
         guard datasets * resamples <= BigInt(BiasVarianceDecomposition.datasetLimit) else {
@@ -69,7 +68,9 @@ public enum BaggingOperation: ReferenceOperation {
         var bagInner = zeros
         let allOutcomes = Array(0..<(k * m))
         let nScalar = S(model.n)
+        var progress = ProgressCounter("exact bagging: datasets", total: datasets.exactInt ?? 0, stride: 1)
         Multisets.forEach(size: model.n, categories: k * m) { counts in
+            progress.step()
             let weight = Multisets.probability(counts, outcomeProbabilities)
             if weight.isZero { return }
             let single = predictions(counts, outcomes: allOutcomes)
@@ -167,11 +168,13 @@ public enum CrossValidation: ReferenceOperation {
         let degree = try input.integerParam("degree") ?? 1
         guard (0...20).contains(degree) else { throw ReferenceError("parameter degree = \(degree) must lie in 0…20") }
         let alphaValue = try input.rationalParam("alpha") ?? 0
-        guard alphaValue >= 0 else { throw ReferenceError("parameter alpha = \(alphaValue) must be ≥ 0") }
+        guard alphaValue >= 0 else { throw ReferenceError("parameter alpha = \(valueText(alphaValue)) must be ≥ 0") }
         let folds = try input.integerParam("folds") ?? n
         guard (2...n).contains(folds) else {
             throw ReferenceError("parameter folds = \(folds) must lie in 2…\(n) (the number of points)")
         }
+        // Each fold is one exact elimination over the other points.
+        try WorkLimits.check(folds * n, limit: 250_000, "cross-validation work (folds × points)")
         let decayIntercept = try input.flagParam("decay_intercept", default: false)
         var trace = Trace<S>(
             op: name,

@@ -45,11 +45,11 @@ public struct World<S: ReferenceScalar>: Sendable {
                 throw ReferenceError("input \(name) has \(given.count) values but \(count) are needed")
             }
             for (i, value) in given.enumerated() where value < 0 {
-                throw ReferenceError("input \(name)[\(i)] = \(value) must be ≥ 0")
+                throw ReferenceError("input \(name)[\(i)] = \(valueText(value)) must be ≥ 0")
             }
             let total = given.reduce(Rational(0), +)
             guard total == 1 else {
-                throw ReferenceError("input \(name) sums to \(total); probabilities must sum to 1")
+                throw ReferenceError("input \(name) sums to \(valueText(total)); probabilities must sum to 1")
             }
             return given
         }
@@ -75,8 +75,8 @@ public struct WorldData: Sendable {
 /// population risk R = E_D E_(x,y)[(f(x;D) − y)²], computed directly — and
 /// the check R − (bias² + variance + Bayes error) = 0, exactly.
 public enum BiasVarianceDecomposition {
-    /// Limit on the number of distinct datasets enumerated.
-    public static let datasetLimit = 2_000_000
+    /// Limit on the number of distinct datasets enumerated (`WorkLimits.datasets`).
+    public static let datasetLimit = WorkLimits.datasets
 
     public struct Result<S: ReferenceScalar>: Sendable {
         public let meanPrediction: [S]
@@ -87,11 +87,14 @@ public enum BiasVarianceDecomposition {
         public let datasets: BigInt
     }
 
-    public static func checkSize(outcomes: Int, n: Int) throws -> BigInt {
+    /// The number of distinct datasets of n draws over `outcomes` outcomes,
+    /// refused when it (times `models`, for a sweep) exceeds the limit.
+    public static func checkSize(outcomes: Int, n: Int, models: Int = 1) throws -> BigInt {
         let count = Multisets.count(size: n, categories: outcomes)
-        guard count <= BigInt(datasetLimit) else {
+        guard count * BigInt(models) <= BigInt(datasetLimit) else {
+            let times = models > 1 ? " × \(models) models" : ""
             throw ReferenceError(
-                "\(count) distinct datasets (n = \(n) draws over \(outcomes) outcomes); limit \(datasetLimit); use --monte-carlo (param samples) instead"
+                "\(count) distinct datasets\(times) (n = \(n) draws over \(outcomes) outcomes) exceed the exact path's limit of \(datasetLimit); use fewer draws or outcomes, or --monte-carlo (param samples)"
             )
         }
         return count
@@ -102,6 +105,8 @@ public enum BiasVarianceDecomposition {
         throws -> Result<S>
     {
         let datasets = try checkSize(outcomes: world.outcomes, n: n)
+        var progress = ProgressCounter(
+            "exact bias–variance (degree \(degree)): datasets", total: datasets.exactInt ?? 0)
         let k = world.x.count
         let m = world.noise.count
         let outcomeProbabilities = (0..<(k * m)).map { world.xProbabilities[$0 / m] * world.noiseProbabilities[$0 % m] }
@@ -111,6 +116,7 @@ public enum BiasVarianceDecomposition {
         var risk = S.zero
         let regression = world.regression
         Multisets.forEach(size: n, categories: k * m) { counts in
+            progress.step()
             let weight = Multisets.probability(counts, outcomeProbabilities)
             if weight.isZero { return }
             var xCounts = Array(repeating: 0, count: k)
@@ -234,12 +240,12 @@ struct ModelParameters {
     let decayIntercept: Bool
 
     init(_ input: CaseInput, defaultDegree: Int = 1) throws {
-        n = try input.integerParam("n") ?? 3
-        guard n >= 1 else { throw ReferenceError("parameter n = \(n) must be ≥ 1 (draws per dataset)") }
+        // Draws per dataset.
+        n = try input.integerParam("n", in: 1...1000, default: 3)
         degree = try input.integerParam("degree") ?? defaultDegree
         guard (0...20).contains(degree) else { throw ReferenceError("parameter degree = \(degree) must lie in 0…20") }
         alpha = try input.rationalParam("alpha") ?? 0
-        guard alpha >= 0 else { throw ReferenceError("parameter alpha = \(alpha) must be ≥ 0") }
+        guard alpha >= 0 else { throw ReferenceError("parameter alpha = \(valueText(alpha)) must be ≥ 0") }
         decayIntercept = try input.flagParam("decay_intercept", default: false)
     }
 }
@@ -274,10 +280,12 @@ public enum BiasVarianceOperation: ReferenceOperation {
                 ("alpha", .number(model.alpha)), ("decay_intercept", .word(model.decayIntercept ? "true" : "false")),
             ])
         world.record(into: &trace)
-        let samples = try input.integerParam("samples") ?? 0
+        let samples = try input.samplesParam()
+        try WorkLimits.check(
+            samples * model.n, limit: WorkLimits.monteCarloSamples * 10, "Monte-Carlo draws (samples × n)")
         if samples > 0 {
             // Monte-Carlo only: for worlds too large to enumerate.
-            let seed = UInt64(try input.integerParam("seed") ?? 1)
+            let seed = try input.seedParam()
             trace.setParameter("samples", .number(Rational(samples)))
             trace.setParameter("method", .word("monte-carlo (f64, SplitMix64 seed \(seed))"))
             let (result, estimate) = BiasVarianceDecomposition.monteCarlo(
@@ -345,7 +353,11 @@ public enum BiasVarianceSweep: ReferenceOperation {
             throw ReferenceError("parameter max_degree = \(maxDegree) must lie in 0…12")
         }
         let alphas = input.tensor("alphas")?.values ?? [model.alpha]
-        for (i, a) in alphas.enumerated() where a < 0 { throw ReferenceError("input alphas[\(i)] = \(a) must be ≥ 0") }
+        for (i, a) in alphas.enumerated() where a < 0 {
+            throw ReferenceError("input alphas[\(i)] = \(valueText(a)) must be ≥ 0")
+        }
+        _ = try BiasVarianceDecomposition.checkSize(
+            outcomes: world.outcomes, n: model.n, models: (maxDegree + 1) * max(alphas.count, 1))
         var trace = Trace<S>(
             op: name,
             params: [

@@ -29,7 +29,9 @@ public struct FitOperator<S: ReferenceScalar>: Sendable {
             let c = S(counts[j])
             for r in 0..<p { for s in 0..<p { a[r, s] = a[r, s] + c * phi[r] * phi[s] } }
         }
-        for r in 0..<p where r > 0 || decayIntercept { a[r, r] = a[r, r] + alpha }
+        // The intercept is the constant feature, column 0.
+        a = Ridge.penalised(
+            a, alpha: alpha, columns: Ridge.penalisedColumns(p, intercept: true, decayIntercept: decayIntercept))
         var rank = 0
         columns = phis.enumerated().map { j, phi in
             guard counts[j] > 0 else { return Array(repeating: S.zero, count: p) }

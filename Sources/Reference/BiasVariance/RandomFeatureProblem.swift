@@ -183,7 +183,7 @@ public struct RandomFeatureProblem: Sendable {
             data = training
         } else {
             let sigma = try input.rationalParam("noise") ?? defaultNoise
-            guard sigma >= 0 else { throw ReferenceError("parameter noise = \(sigma) must be ≥ 0") }
+            guard sigma >= 0 else { throw ReferenceError("parameter noise = \(valueText(sigma)) must be ≥ 0") }
             noise = sigma
             let x = trainingInputs(count: n)
             let epsilon = RandomFeatureProblem.noise(count: n, seed: seed!, scale: sigma)

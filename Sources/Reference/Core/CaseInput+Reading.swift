@@ -9,15 +9,6 @@ extension CaseInput {
         return tensor
     }
 
-    /// A word parameter from a fixed list, or `value` when absent.
-    public func wordParam(_ name: String, allowed: [String], default value: String) throws -> String {
-        guard let word = param(name) else { return value }
-        guard allowed.contains(word) else {
-            throw ReferenceError("parameter \(name) = \"\(word)\" must be one of \(allowed.joined(separator: ", "))")
-        }
-        return word
-    }
-
     /// A yes/no parameter ("true"/"false", "1"/"0", "yes"/"no"), or `value` when absent.
     public func flagParam(_ name: String, default value: Bool) throws -> Bool {
         guard let text = param(name) else { return value }

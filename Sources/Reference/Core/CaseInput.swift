@@ -62,49 +62,143 @@ public struct CaseInput: Sendable {
     /// ε or momentum) is made representable in the case's precision, as given
     /// parameters are, so the float runs and the exact run agree on it.
     public func rationalParam(_ name: String, default value: Rational) throws -> Rational {
-        try rationalParam(name) ?? representable(value)
-    }
-
-    /// The value nearest to `value` in the case's precision.
-    public func representable(_ value: Rational) -> Rational {
-        switch precision {
-        case .f64: return try! Rational(exactly: value.rounded(to: Double.self))
-        case .f32: return try! Rational(exactly: value.rounded(to: Float.self))
-        }
+        if let given = try rationalParam(name) { return given }
+        return try precision.nearest(value, naming: "the default of parameter \(name)")
     }
 
     /// An integer parameter, or nil when absent.
     public func integerParam(_ name: String) throws -> Int? {
         guard let value = try rationalParam(name) else { return nil }
         guard value.isInteger, let integer = value.numerator.exactInt else {
-            throw ReferenceError("parameter \(name) = \(value) must be an integer")
+            throw ReferenceError(
+                "parameter \(name) = \(valueText(value)) must be an integer"
+                    + (value.isInteger ? " between \(Int.min) and \(Int.max)" : ""))
         }
         return integer
+    }
+
+    /// An integer parameter within `range`, or `value` when absent.
+    public func integerParam(_ name: String, in range: ClosedRange<Int>, default value: Int) throws -> Int {
+        let integer = try integerParam(name) ?? value
+        guard range.contains(integer) else {
+            throw ReferenceError("parameter \(name) = \(integer) must lie in \(range.lowerBound)…\(range.upperBound)")
+        }
+        return integer
+    }
+
+    /// The seed of NormLab's generator (SplitMix64): an integer in 0…2⁶³ − 1, default 1.
+    public func seedParam() throws -> UInt64 {
+        UInt64(try integerParam("seed", in: 0...Int.max, default: 1))
+    }
+
+    /// The number of Monte-Carlo samples: 0 (none, the default) or
+    /// `minimum`…`WorkLimits.monteCarloSamples`.
+    public func samplesParam(minimum: Int = 1) throws -> Int {
+        let samples = try integerParam("samples") ?? 0
+        guard samples == 0 || (minimum...WorkLimits.monteCarloSamples).contains(samples) else {
+            throw ReferenceError(
+                "parameter samples = \(samples) must be 0 (no Monte-Carlo estimate) or lie in \(minimum)…\(WorkLimits.monteCarloSamples)"
+            )
+        }
+        return samples
     }
 
     /// Inputs and numeric parameters replaced by their nearest values in the
     /// target precision, so that a consumer feeding those floats computes from
     /// exactly the inputs whose exact outputs are published. Returns the names
-    /// of the values that changed.
-    public func snappedToPrecision() -> (input: CaseInput, changed: [String]) {
+    /// of the values that changed. A value beyond the precision's largest
+    /// finite number has no nearest float and is refused, named.
+    public func snappedToPrecision() throws -> (input: CaseInput, changed: [String]) {
         var copy = self
         var changed: [String] = []
-        let snap = representable
         for index in copy.inputs.indices {
-            let original = copy.inputs[index].tensor
-            let snapped = original.map(snap)
-            if snapped != original { changed.append(copy.inputs[index].name) }
-            copy.inputs[index].tensor = snapped
+            let (name, original) = copy.inputs[index]
+            let snapped = try original.values.enumerated().map { position, value in
+                try precision.nearest(value, naming: "input \(name)\(elementLabel(position, shape: original.shape))")
+            }
+            if snapped != original.values { changed.append(name) }
+            copy.inputs[index].tensor = Tensor(shape: original.shape, values: snapped)
         }
         for index in copy.params.indices {
             guard let value = try? Rational(parsing: copy.params[index].value) else { continue }
-            let snapped = snap(value)
+            let snapped = try precision.nearest(value, naming: "parameter \(copy.params[index].name)")
             if snapped != value {
                 changed.append(copy.params[index].name)
                 copy.params[index].value = snapped.description
             }
         }
         return (copy, changed)
+    }
+
+    /// Refuses a case too large for the exact path (`WorkLimits.caseValues`)
+    /// and, for a case run on its values as written, any number too long to
+    /// compute with in reasonable time (`WorkLimits.valueBits`).
+    public func checkSize(valuesAsWritten: Bool = false) throws {
+        let total = inputs.reduce(0) { $0 + $1.tensor.count }
+        try WorkLimits.check(
+            total, limit: WorkLimits.caseValues,
+            "the case's input values (\(inputs.map(\.name).joined(separator: ", ")))",
+            advice: "the exact path is for examples and test vectors; use the kernels for large data")
+        guard valuesAsWritten else { return }
+        for (name, tensor) in inputs {
+            for (position, value) in tensor.values.enumerated() {
+                let bits = value.numerator.bitWidth + value.denominator.bitWidth
+                guard bits <= WorkLimits.valueBits else {
+                    throw ReferenceError(
+                        "input \(name)\(elementLabel(position, shape: tensor.shape)) = \(valueText(value)) needs \(bits) bits; exact values given as written are limited to \(WorkLimits.valueBits) bits (about 1233 digits)"
+                    )
+                }
+            }
+        }
+        for (name, text) in params {
+            guard let value = try? Rational(parsing: text) else { continue }
+            let bits = value.numerator.bitWidth + value.denominator.bitWidth
+            guard bits <= WorkLimits.valueBits else {
+                throw ReferenceError(
+                    "parameter \(name) = \(quotedInput(text)) needs \(bits) bits; exact values given as written are limited to \(WorkLimits.valueBits) bits (about 1233 digits)"
+                )
+            }
+        }
+    }
+}
+
+/// "[4]" for a vector, "[1,0]" for a matrix element, "" for a scalar: how
+/// messages and tables name element `index` of a row-major tensor.
+public func elementLabel(_ index: Int, shape: [Int]) -> String {
+    guard shape.count > 1 else { return shape.isEmpty ? "" : "[\(index)]" }
+    var remainder = index
+    var coordinates: [Int] = []
+    for dimension in shape.reversed() {
+        coordinates.append(remainder % max(dimension, 1))
+        remainder /= max(dimension, 1)
+    }
+    return "[" + coordinates.reversed().map(String.init).joined(separator: ",") + "]"
+}
+
+extension TargetPrecision {
+    /// The largest finite value, as a decimal.
+    public var largestFiniteText: String {
+        switch self {
+        case .f64: return "1.7976931348623157e308"
+        case .f32: return "3.4028235e38"
+        }
+    }
+
+    /// The value nearest to `value` in this precision (ties to even). A value
+    /// that rounds to ±∞ has no nearest finite float: it is refused, named
+    /// by `what`, with the precision's range.
+    public func nearest(_ value: Rational, naming what: @autoclosure () -> String) throws -> Rational {
+        let rounded: Rational?
+        switch self {
+        case .f64: rounded = try? Rational(exactly: value.rounded(to: Double.self))
+        case .f32: rounded = try? Rational(exactly: value.rounded(to: Float.self))
+        }
+        guard let rounded else {
+            throw ReferenceError(
+                "\(what()) = \(valueText(value)) is outside the \(rawValue) range: it rounds to \(value.signum < 0 ? "-inf" : "inf"); \(rawValue) values lie within ±\(largestFiniteText)"
+            )
+        }
+        return rounded
     }
 }
 
@@ -151,14 +245,18 @@ extension CaseInput {
         guard let items = valuesJSON?.arrayValue else {
             throw ReferenceError("input \(name) needs a \"values\" array")
         }
+        try WorkLimits.check(items.count, limit: WorkLimits.caseValues, "input \(name): values")
         let values: [Rational] = try items.enumerated().map { index, item in
             guard let text = item.numberText else {
                 throw ReferenceError("input \(name)[\(index)] must be a number string")
             }
+            // A plain number reads as a rational; the full grammar (a trace's own
+            // canonical output, e.g. "sqrt(4)") is tried only when that fails.
+            if let rational = try? Rational(parsing: text) { return rational }
             do {
                 let value = try Surd(parsing: text)
                 guard let rational = value.rationalValue else {
-                    throw ReferenceError("input \(name)[\(index)] = \"\(text)\" must be rational")
+                    throw ReferenceError("input \(name)[\(index)] = \(quotedInput(text)) must be rational")
                 }
                 return rational
             } catch let error as ExactError {
@@ -172,10 +270,24 @@ extension CaseInput {
             }
             shape = dims.map { $0! }
         }
-        guard shape.reduce(1, *) == values.count else {
-            throw ReferenceError(
-                "input \(name): shape \(shape) holds \(shape.reduce(1, *)) values but \(values.count) were given")
-        }
+        try checkShape(shape, holds: values.count, name: name)
         return Tensor(shape: shape, values: values)
+    }
+}
+
+/// Checks that `shape` holds `count` values, without overflowing on absurd
+/// dimensions: the message names the tensor, the shape and the count.
+public func checkShape(_ shape: [Int], holds count: Int, name: String) throws {
+    guard let product = WorkLimits.product(shape) else {
+        throw ReferenceError(
+            "input \(name): shape \(shape) holds more values than a computer can address; \(count) were given")
+    }
+    guard product == count else {
+        throw ReferenceError("input \(name): shape \(shape) holds \(product) values but \(count) were given")
+    }
+    if count == 0, let large = shape.first(where: { $0 > WorkLimits.caseValues }) {
+        throw ReferenceError(
+            "input \(name): shape \(shape) is empty but has a dimension of \(large); dimensions are limited to \(WorkLimits.caseValues)"
+        )
     }
 }

@@ -5,7 +5,8 @@ public struct Tensor<Scalar>: Sendable where Scalar: Sendable {
 
     /// A tensor; `values.count` must equal the product of `shape`.
     public init(shape: [Int], values: [Scalar]) {
-        precondition(shape.reduce(1, *) == values.count, "shape \(shape) does not hold \(values.count) values")
+        // Callers validate user shapes first (`checkShape`); this guards the invariant.
+        precondition(WorkLimits.product(shape) == values.count, "shape \(shape) does not hold \(values.count) values")
         self.shape = shape
         self.values = values
     }

@@ -10,12 +10,19 @@ public struct Trace<Scalar: ReferenceScalar>: Sendable {
     /// or a word (mode, convention).
     public private(set) var params: [(name: String, value: ParameterValue)]
     public private(set) var steps: [Step<Scalar>]
+    /// For the normalization ops: which statistics group and which γ/β each
+    /// element of x belongs to, as the computation grouped them. Consumers
+    /// (the kernel checks, the tolerance policy) read it here instead of
+    /// deriving it again from the op's name.
+    public private(set) var layout: ElementLayout?
 
     public init(op: String, params: [(name: String, value: ParameterValue)] = []) {
         self.op = op
         self.params = params
         self.steps = []
     }
+
+    public mutating func setLayout(_ layout: ElementLayout) { self.layout = layout }
 
     public mutating func setParameter(_ name: String, _ value: ParameterValue) {
         if let index = params.firstIndex(where: { $0.name == name }) {
@@ -38,6 +45,7 @@ public struct Trace<Scalar: ReferenceScalar>: Sendable {
             !steps.contains { $0.name == name && ($0.role == .input) == (role == .input) },
             "step \(name) recorded twice")
         steps.append(Step(name: name, symbol: symbol, formula: formula, role: role, tensor: tensor))
+        Progress.reporter?.update("\(Scalar.precisionName) \(op): step \(steps.count), \(name)", done: 0)
         return tensor
     }
 
@@ -53,6 +61,23 @@ public struct Trace<Scalar: ReferenceScalar>: Sendable {
     public subscript(name: String) -> Tensor<Scalar>? { step(name)?.tensor }
 
     public func steps(_ role: StepRole) -> [Step<Scalar>] { steps.filter { $0.role == role } }
+}
+
+/// Which statistics group (one mean and variance) and which affine
+/// parameter (one γ and β) each element of a normalization input belongs to.
+public struct ElementLayout: Sendable, Equatable {
+    /// Per element of x, its group.
+    public let group: [Int]
+    /// Per element of x, its index into γ and β.
+    public let affine: [Int]
+    /// Elements per group, m (the same for every group).
+    public let groupSize: Int
+
+    public init(group: [Int], affine: [Int], groupSize: Int) {
+        self.group = group
+        self.affine = affine
+        self.groupSize = groupSize
+    }
 }
 
 /// What a step is to the computation.

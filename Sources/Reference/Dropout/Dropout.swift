@@ -21,7 +21,7 @@ public enum Dropout: ReferenceOperation {
     public static let summary =
         "Dropout forward and backward with a given mask: inverted or plain, train or eval, element or channel masks"
 
-    public enum Variant: String, Sendable { case inverted, plain }
+    public enum Variant: String, ParameterWord { case inverted, plain }
 
     /// Validates p for a variant; the message names the value and the rule.
     public static func validate(p: Rational, variant: Variant) throws {
@@ -29,13 +29,33 @@ public enum Dropout: ReferenceOperation {
         case .inverted:
             guard p >= 0, p < 1 else {
                 throw ReferenceError(
-                    "parameter p = \(p) must lie in [0, 1) for inverted dropout (the kept units are scaled by 1/(1 − p))"
+                    "parameter p = \(valueText(p)) must lie in [0, 1) for inverted dropout (the kept units are scaled by 1/(1 − p))"
                 )
             }
         case .plain:
             guard p >= 0, p <= 1 else {
-                throw ReferenceError("parameter p = \(p) must lie in [0, 1] for plain dropout")
+                throw ReferenceError("parameter p = \(valueText(p)) must lie in [0, 1] for plain dropout")
             }
+        }
+    }
+
+    /// The factor dropout multiplies by (kept units in training, every unit
+    /// at test time): inverted 1/(1 − p) in training and 1 at test time;
+    /// plain 1 in training and the keep probability 1 − p at test time.
+    public static func scale<S: ReferenceScalar>(variant: Variant, train: Bool, p: S) -> S {
+        switch (variant, train) {
+        case (.inverted, true): return S.one / (S.one - p)
+        case (.inverted, false), (.plain, true): return .one
+        case (.plain, false): return S.one - p
+        }
+    }
+
+    static func scaleFormula(variant: Variant, train: Bool) -> String {
+        switch (variant, train) {
+        case (.inverted, true): return "1/(1 − p): kept units scaled up at training time"
+        case (.inverted, false): return "1: inverted dropout is the identity at test time"
+        case (.plain, true): return "1: plain dropout does not rescale at training time"
+        case (.plain, false): return "1 − p: plain dropout scales by the keep probability at test time"
         }
     }
 
@@ -45,9 +65,8 @@ public enum Dropout: ReferenceOperation {
 
     public static func run<S: ReferenceScalar>(_ input: CaseInput, as _: S.Type) throws -> Trace<S> {
         let pValue = try readP(input)
-        let variant = Variant(
-            rawValue: try input.wordParam("variant", allowed: ["inverted", "plain"], default: "inverted"))!
-        let train = try input.wordParam("mode", allowed: ["train", "eval"], default: "train") == "train"
+        let variant = try input.wordParam("variant", default: Variant.inverted)
+        let train = try input.wordParam("mode", default: Mode.train) == .train
         try validate(p: pValue, variant: variant)
         let xTensor = try input.requiredTensor("x")
         guard xTensor.count > 0 else { throw ReferenceError("input x is empty") }
@@ -95,23 +114,9 @@ public enum Dropout: ReferenceOperation {
         trace.record("dy", symbol: "∂ℓ/∂y", formula: "upstream gradient", role: .input, dyTensor.converted(to: S.self))
         let dy = dyTensor.converted(to: S.self)
 
-        let scale: S
-        let scaleFormula: String
-        switch (variant, train) {
-        case (.inverted, true):
-            scale = S.one / (S.one - p)
-            scaleFormula = "1/(1 − p): kept units scaled up at training time"
-        case (.inverted, false):
-            scale = .one
-            scaleFormula = "1: inverted dropout is the identity at test time"
-        case (.plain, true):
-            scale = .one
-            scaleFormula = "1: plain dropout does not rescale at training time"
-        case (.plain, false):
-            scale = S.one - p
-            scaleFormula = "1 − p: plain dropout scales by the keep probability at test time"
-        }
-        trace.record("scale", symbol: "s", formula: scaleFormula, Tensor(scalar: scale))
+        let scale = Dropout.scale(variant: variant, train: train, p: p)
+        trace.record(
+            "scale", symbol: "s", formula: Dropout.scaleFormula(variant: variant, train: train), Tensor(scalar: scale))
         if train, let mask = expandedMask {
             trace.record(
                 "y", symbol: "y", formula: "y = s·m ⊙ x", role: .output,
@@ -132,7 +137,7 @@ public enum Dropout: ReferenceOperation {
         let bits: [Int] = try mask.values.enumerated().map { index, value in
             if value == 0 { return 0 }
             if value == 1 { return 1 }
-            throw ReferenceError("mask[\(index)] = \(value) must be 0 (drop) or 1 (keep)")
+            throw ReferenceError("mask[\(index)] = \(valueText(value)) must be 0 (drop) or 1 (keep)")
         }
         if mask.shape == shape { return bits }
         let isChannelShape =

@@ -20,11 +20,16 @@ public enum DropoutCommittee: ReferenceOperation {
     public static let summary =
         "Committee mean of ŷ = vᵀσ(Sᵀx) over all dropout masks vs the weight-scaling rule; MC-dropout variance"
 
+    /// The activation σ of the hidden layer.
+    public enum Activation: String, ParameterWord { case linear, relu }
+    /// Where the dropout mask acts.
+    public enum Site: String, ParameterWord { case input, hidden }
+
     public static func run<T: ReferenceScalar>(_ input: CaseInput, as _: T.Type) throws -> Trace<T> {
         let pValue = try Dropout.readP(input)
         try Dropout.validate(p: pValue, variant: .plain)
-        let relu = try input.wordParam("activation", allowed: ["linear", "relu"], default: "relu") == "relu"
-        let onInput = try input.wordParam("site", allowed: ["input", "hidden"], default: "input") == "input"
+        let relu = try input.wordParam("activation", default: Activation.relu) == .relu
+        let onInput = try input.wordParam("site", default: Site.input) == .input
         let xTensor = try input.requiredTensor("x")
         let sTensor = try input.requiredTensor("S")
         let vTensor = try input.requiredTensor("v")
@@ -37,8 +42,9 @@ public enum DropoutCommittee: ReferenceOperation {
             throw ReferenceError("input v has \(vTensor.count) values but S has h = \(h) columns")
         }
         let units = onInput ? d : h
-        try MaskEnumeration.checkSize(units: units, what: "dropout on \(units) \(onInput ? "input" : "hidden") units")
-        let samples = try input.integerParam("samples") ?? 0
+        try MaskEnumeration.checkSize(
+            units: units, cost: d * h, what: "dropout on \(units) \(onInput ? "input" : "hidden") units")
+        let samples = try input.samplesParam()
 
         var trace = Trace<T>(
             op: name,
@@ -54,7 +60,8 @@ public enum DropoutCommittee: ReferenceOperation {
             "v", symbol: "v", formula: "second-layer weights", role: .input, vTensor.converted(to: T.self)
         ).values
         let p = T(pValue)
-        let q = T.one - p
+        // The weight-scaling rule multiplies by plain dropout's test-time scale.
+        let q = Dropout.scale(variant: .plain, train: false, p: p)
         func sigma(_ z: T) -> T { relu && z < .zero ? .zero : z }
         func predict(inputMask: UInt64?, hiddenMask: UInt64?, inputScale: T = .one, hiddenScale: T = .one) -> T {
             var output = T.zero
@@ -100,24 +107,24 @@ public enum DropoutCommittee: ReferenceOperation {
             "y_variance", symbol: "Var_r[ŷ_r]", formula: "E[ŷ²] − E[ŷ]²: the spread of MC-dropout predictions",
             role: .output, Tensor(scalar: moments.secondMoment - mean * mean))
         if samples > 0 {
-            let seed = UInt64(try input.integerParam("seed") ?? 1)
+            let seed = try input.seedParam()
             trace.setParameter("samples", .number(Rational(samples)))
-            let estimate = monteCarlo(input: input, p: pValue.rounded(to: Double.self), samples: samples, seed: seed)
+            let estimate = try monteCarlo(
+                input: input, p: pValue.rounded(to: Double.self), samples: samples, seed: seed)
             recordMonteCarlo(estimate, into: &trace, symbol: "mean of ŷ_r over sampled masks (MC dropout)")
         }
         return trace
     }
 
     /// MC dropout in Double: the mean of `samples` predictions with masks from SplitMix64(seed).
-    public static func monteCarlo(input: CaseInput, p: Double, samples: Int, seed: UInt64) -> MonteCarloEstimate {
-        let trace = try! run(
-            CaseInput(op: name, params: input.params.filter { $0.name != "samples" }, inputs: input.inputs),
-            as: Double.self)
-        let x = trace["x"]!.values
-        let s = Matrix(trace["S"]!)
-        let v = trace["v"]!.values
-        let onInput = (input.param("site") ?? "input") == "input"
-        let relu = (input.param("activation") ?? "relu") == "relu"
+    public static func monteCarlo(input: CaseInput, p: Double, samples: Int, seed: UInt64) throws
+        -> MonteCarloEstimate
+    {
+        let x = try input.requiredTensor("x").values.map { $0.rounded(to: Double.self) }
+        let s = Matrix(try input.requiredTensor("S").converted(to: Double.self))
+        let v = try input.requiredTensor("v").values.map { $0.rounded(to: Double.self) }
+        let onInput = try input.wordParam("site", default: Site.input) == .input
+        let relu = try input.wordParam("activation", default: Activation.relu) == .relu
         var generator = SplitMix64(seed: seed)
         var values: [Double] = []
         for _ in 0..<samples {
@@ -150,8 +157,7 @@ public enum DropoutBNShift: ReferenceOperation {
 
     public static func run<S: ReferenceScalar>(_ input: CaseInput, as _: S.Type) throws -> Trace<S> {
         let pValue = try Dropout.readP(input)
-        let variant = Dropout.Variant(
-            rawValue: try input.wordParam("variant", allowed: ["inverted", "plain"], default: "inverted"))!
+        let variant = try input.wordParam("variant", default: Dropout.Variant.inverted)
         try Dropout.validate(p: pValue, variant: variant)
         guard pValue < 1 else {
             throw ReferenceError("parameter p = 1 drops everything: the training variance is 0 and the ratio undefined")
@@ -164,8 +170,8 @@ public enum DropoutBNShift: ReferenceOperation {
         ).values
         let p = S(pValue)
         let q = S.one - p
-        let trainScale = variant == .inverted ? S.one / q : S.one
-        let testScale = variant == .inverted ? S.one : q
+        let trainScale = Dropout.scale(variant: variant, train: true, p: p)
+        let testScale = Dropout.scale(variant: variant, train: false, p: p)
         let count = S(x.count)
         var trainMean = S.zero
         var trainSecond = S.zero
@@ -207,15 +213,12 @@ public enum DropoutBNShift: ReferenceOperation {
             formula: variant == .inverted
                 ? "Var_train − (E[x²]/(1−p) − E[x]²) = 0" : "Var_train − ((1−p)E[x²] − (1−p)²E[x]²) = 0", role: .check,
             Tensor(scalar: varTrain - closed))
-        let samples = try input.integerParam("samples") ?? 0
-        guard samples >= 0, samples != 1 else {
-            throw ReferenceError(
-                "parameter samples = \(samples) must be 0 or at least 2 (a variance needs two samples)")
-        }
+        // A sample variance needs two samples.
+        let samples = try input.samplesParam(minimum: 2)
         if samples > 0 {
-            let seed = UInt64(try input.integerParam("seed") ?? 1)
+            let seed = try input.seedParam()
             trace.setParameter("samples", .number(Rational(samples)))
-            trace.setParameter("seed", .number(Rational(Int(seed))))
+            trace.setParameter("seed", .number(Rational(BigInt(UInt(seed)))))
             let estimate = monteCarlo(
                 x: xTensor, p: pValue.rounded(to: Double.self), variant: variant, samples: samples, seed: seed)
             recordMonteCarlo(estimate, into: &trace, symbol: "sample variance of y_train")
@@ -232,7 +235,7 @@ public enum DropoutBNShift: ReferenceOperation {
         -> MonteCarloEstimate
     {
         let values = x.values.map { $0.rounded(to: Double.self) }
-        let scale = variant == .inverted ? 1 / (1 - p) : 1
+        let scale = Dropout.scale(variant: variant, train: true, p: p)
         var generator = SplitMix64(seed: seed)
         var ys: [Double] = []
         ys.reserveCapacity(samples)

@@ -24,7 +24,8 @@ public enum DropoutRegression: ReferenceOperation {
     public static func run<S: ReferenceScalar>(_ input: CaseInput, as _: S.Type) throws -> Trace<S> {
         let pValue = try Dropout.readP(input)
         guard pValue >= 0, pValue < 1 else {
-            throw ReferenceError("parameter p = \(pValue) must lie in [0, 1) (the rescaled form divides by 1 − p)")
+            throw ReferenceError(
+                "parameter p = \(valueText(pValue)) must lie in [0, 1) (the rescaled form divides by 1 − p)")
         }
         let xTensor = try input.requiredTensor("X")
         let yTensor = try input.requiredTensor("y")
@@ -40,9 +41,8 @@ public enum DropoutRegression: ReferenceOperation {
         guard wTensor.count == d else {
             throw ReferenceError("input w has \(wTensor.count) values but X has \(d) columns")
         }
-        try MaskEnumeration.checkSize(units: d, what: "row masks of X with d = \(d) columns")
-        let samples = try input.integerParam("samples") ?? 0
-        guard samples >= 0 else { throw ReferenceError("parameter samples = \(samples) must be ≥ 0") }
+        try MaskEnumeration.checkSize(units: d, repeats: n, cost: d, what: "row masks of X (\(n) × \(d))")
+        let samples = try input.samplesParam()
 
         var trace = Trace<S>(op: name, params: [("p", .number(pValue)), ("variant", .word("plain"))])
         let x = Matrix(
@@ -149,9 +149,9 @@ public enum DropoutRegression: ReferenceOperation {
         )
 
         if samples > 0 {
-            let seed = UInt64(try input.integerParam("seed") ?? 1)
+            let seed = try input.seedParam()
             trace.setParameter("samples", .number(Rational(samples)))
-            trace.setParameter("seed", .number(Rational(Int(seed))))
+            trace.setParameter("seed", .number(Rational(BigInt(UInt(seed)))))
             let estimate = monteCarlo(
                 x: xTensor, y: yTensor, w: wTensor, p: pValue.rounded(to: Double.self), samples: samples, seed: seed)
             recordMonteCarlo(estimate, into: &trace, symbol: "mean of ‖y − (R⊙X)w‖² over sampled R")

@@ -9,17 +9,25 @@ import SplitMix
 /// number of kept units j: (1 − p)^j p^(k−j). Expectations group masks by j
 /// with multiplicities C(k, j) wherever the quantity depends on the mask only
 /// through such counts, and walk the 2^k masks one at a time (never storing
-/// them) where it does not. Enumeration is limited to 2^20 masks.
+/// them) where it does not. Enumeration is bounded by the work it implies:
+/// masks × the operations each costs (`WorkLimits.maskEvaluations` × 32).
 public enum MaskEnumeration {
-    /// log₂ of the largest number of masks enumerated exactly.
+    /// log₂ of the largest number of masks of one enumeration.
     public static let limitExponent = 20
 
-    /// Throws when 2^units masks exceed the limit, saying how large and what to use instead.
-    public static func checkSize(units: Int, what: String) throws {
+    /// Throws when `repeats` enumerations of 2^units masks, each mask costing
+    /// `cost` exact operations, exceed the limit, saying how large and what
+    /// to use instead.
+    public static func checkSize(units: Int, repeats: Int = 1, cost: Int = 1, what: String) throws {
+        let advice = "use --monte-carlo (param samples) instead"
         guard units <= limitExponent else {
             throw ReferenceError(
-                "\(what): 2^\(units) masks; limit 2^\(limitExponent); use --monte-carlo (param samples) instead")
+                "\(what): 2^\(units) masks exceed the exact path's limit of 2^\(limitExponent); \(advice)")
         }
+        let work = WorkLimits.product([repeats, 1 << units, max(cost, 1)]) ?? .max
+        try WorkLimits.check(
+            work, limit: WorkLimits.maskEvaluations * 32,
+            "\(what): \(repeats > 1 ? "\(repeats) × " : "")2^\(units) masks × \(cost) operations", advice: advice)
     }
 
     /// C(n, k) as an exact integer.
@@ -58,11 +66,16 @@ public enum MaskEnumeration {
     public static func moments<S: ReferenceScalar>(units k: Int, p: S, _ f: (UInt64) -> S) throws -> (
         mean: S, secondMoment: S
     ) {
-        try checkSize(units: k, what: "exact enumeration over \(k) units")
+        guard k <= limitExponent else {
+            throw ReferenceError(
+                "exact enumeration over \(k) units: 2^\(k) masks exceed the limit of 2^\(limitExponent)")
+        }
         let probabilities = maskProbabilities(units: k, p: p)
         var mean = S.zero
         var second = S.zero
+        var progress = ProgressCounter("exact enumeration: masks", total: 1 << k, stride: 1024)
         for mask in 0..<(UInt64(1) << UInt64(k)) {
+            progress.step()
             let weight = probabilities[mask.nonzeroBitCount]
             if weight.isZero { continue }
             let value = f(mask)

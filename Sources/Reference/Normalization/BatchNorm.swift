@@ -29,8 +29,8 @@ public enum BatchNormOperation: ReferenceOperation {
         let layout = try ChannelLayout(xExact)
         let eps = try input.epsParam(default: convention.defaultEps)
         let momentum = try convention.momentum(try input.rationalParam("momentum", default: convention.defaultMomentum))
-        let mode = try input.wordParam("mode", allowed: ["train", "eval"], default: "train")
-        let seen = try input.countParam("batches_seen", default: 0)
+        let mode = try input.wordParam("mode", default: Mode.train)
+        let seen = try input.batchesSeenParam()
         let gammaExact = try channelVector(input, "gamma", channels: layout.channels, fill: 1)
         let betaExact = try channelVector(input, "beta", channels: layout.channels, fill: 0)
         let runningMeanExact = try channelVector(
@@ -40,14 +40,14 @@ public enum BatchNormOperation: ReferenceOperation {
         let dyExact = input.tensor("dy")
         if let dyExact { try checkSameShape(dyExact, "dy", as: xExact) }
         for (c, value) in runningVarExact.values.enumerated() where value.signum < 0 {
-            throw ReferenceError("running_var[\(c)] = \(value) is negative; a variance must be ≥ 0")
+            throw ReferenceError("running_var[\(c)] = \(valueText(value)) is negative; a variance must be ≥ 0")
         }
         let plan = NormalizationPlan.batchNorm(layout)
 
         var trace = Trace<S>(
             op: name,
             params: [
-                ("eps", .number(eps)), ("momentum", .number(momentum)), ("mode", .word(mode)),
+                ("eps", .number(eps)), ("momentum", .number(momentum)), ("mode", .word(mode.word)),
                 ("convention", .word(convention.name)),
                 ("eps_placement", .word(convention.epsPlacement == .insideRoot ? "inside" : "outside")),
             ])
@@ -76,7 +76,7 @@ public enum BatchNormOperation: ReferenceOperation {
             runningVarExact.converted(to: S.self)
         ).values
 
-        if mode == "eval" {
+        if mode == .eval {
             try evalForward(
                 &trace, layout: layout, x: x, gamma: gamma, beta: beta, dy: dy, runningMean: runningMean,
                 runningVar: runningVar, runningVarExact: runningVarExact, eps: eps, placement: convention.epsPlacement)
@@ -126,14 +126,14 @@ public enum BatchNormOperation: ReferenceOperation {
                 "batch_std_for_running", symbol: "σ_B", formula: "√B_var",
                 Tensor(vector: try fed.map { try squareRoot($0, what: "√batch variance") })
             ).values
-            let newStd = trace.record(
+            let averaged = (0..<channels).map {
+                convention.averagedStandardDeviation(
+                    oldStd: oldStd[$0], batchStd: batchStd[$0], seen: seen, momentum: momentum)
+            }
+            trace.record(
                 "running_std", symbol: "σ̄", formula: convention.updateFormula("σ̄"),
-                Tensor(
-                    vector: (0..<channels).map {
-                        convention.update(old: oldStd[$0], batch: batchStd[$0], seen: seen, momentum: momentum)
-                    })
-            ).values
-            newVar = newStd.map { $0 * $0 }
+                Tensor(vector: averaged.map(\.std)))
+            newVar = averaged.map(\.variance)
         }
         trace.record(
             "running_mean", symbol: "E[x]", formula: convention.updateFormula("E[x]") + "  with B = μ", role: .output,
@@ -158,6 +158,7 @@ public enum BatchNormOperation: ReferenceOperation {
             throw ReferenceError("channel \(c) has running variance 0 and eps = 0: x̂ is undefined")
         }
         let channelOf = (0..<layout.count).map { ($0 / layout.spatial) % channels }
+        trace.setLayout(ElementLayout(group: channelOf, affine: channelOf, groupSize: layout.batch * layout.spatial))
         let over = "n\(layout.spatialText)"
         trace.record("mean", symbol: "μ", formula: "μ = E[x] (eval: the running mean)", Tensor(vector: runningMean))
         trace.record(
@@ -181,15 +182,22 @@ public enum BatchNormOperation: ReferenceOperation {
         ).values
         let a = trace.record(
             "scale", symbol: "a", formula: "a = γ/√(Var[x] + ε)  (notes 002 Eq. 49)",
-            Tensor(vector: (0..<channels).map { gamma[$0] * invStd[$0] })
+            Tensor(vector: (0..<channels).map { NormalizationFormulas.evalScale(gamma: gamma[$0], std: std[$0]) })
         ).values
         let b = trace.record(
             "shift", symbol: "b", formula: "b = β − γ·E[x]/√(Var[x] + ε)",
-            Tensor(vector: (0..<channels).map { beta[$0] - a[$0] * runningMean[$0] })
+            Tensor(
+                vector: (0..<channels).map {
+                    NormalizationFormulas.evalShift(beta: beta[$0], scale: a[$0], mean: runningMean[$0])
+                })
         ).values
         let y = trace.record(
             "y", symbol: "y", formula: "y = a·x + b  (folded affine form)", role: .output,
-            Tensor(shape: shape, values: (0..<layout.count).map { a[channelOf[$0]] * x[$0] + b[channelOf[$0]] })
+            Tensor(
+                shape: shape,
+                values: (0..<layout.count).map {
+                    NormalizationFormulas.evalAffine(x[$0], scale: a[channelOf[$0]], shift: b[channelOf[$0]])
+                })
         ).values
         trace.record(
             "y_folded_minus_unfolded", symbol: "(a·x + b) − (γx̂ + β)", formula: "exactly 0", role: .check,

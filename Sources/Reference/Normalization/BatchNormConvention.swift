@@ -3,11 +3,11 @@ import Exact
 /// How a framework (or a course) keeps batch-norm running statistics and
 /// where it puts ε: a value, not a branch in the algorithm. The reference
 /// takes one as a parameter; `presets` names the known ones. Facts and
-/// citation tags come from shared/conventions.md (§1 momentum, §2 biased vs
+/// citation tags come from docs/CONVENTIONS.md (§1 momentum, §2 biased vs
 /// unbiased, §3 ε, §10 the course notes).
 public struct BatchNormConvention: Sendable, Equatable {
     /// What the `momentum` number weighs.
-    public enum MomentumMeaning: String, Sendable {
+    public enum MomentumMeaning: String, Sendable, CaseIterable {
         /// `R ← (1 − f)·R + f·B`: the weight of the new batch (PyTorch, cuDNN, TF fused).
         case factorOnNew
         /// `R ← d·R + (1 − d)·B`: the weight of the old value (Keras, ONNX, Flax, MXNet, Caffe).
@@ -15,7 +15,7 @@ public struct BatchNormConvention: Sendable, Equatable {
     }
 
     /// How batch statistics are combined over a sequence of batches.
-    public enum Averaging: String, Sendable {
+    public enum Averaging: String, Sendable, CaseIterable {
         /// Exponential moving average with `momentum` (read by `momentumMeaning`).
         case exponential
         /// Cumulative (arithmetic) average: the k-th batch gets weight 1/k —
@@ -28,7 +28,7 @@ public struct BatchNormConvention: Sendable, Equatable {
 
     /// The batch variance fed into the running variance (training always
     /// normalises with the biased σ²).
-    public enum VarianceEstimator: String, Sendable {
+    public enum VarianceEstimator: String, Sendable, CaseIterable {
         /// σ²_b = Σ(x − μ)²/m.
         case biased
         /// σ²_u = σ²_b·m/(m − 1); m = 1 is an error (PyTorch raises, cuDNN gives NaN).
@@ -39,7 +39,7 @@ public struct BatchNormConvention: Sendable, Equatable {
         case keras2
     }
 
-    public enum EpsPlacement: String, Sendable {
+    public enum EpsPlacement: String, Sendable, CaseIterable {
         /// (x − μ)/√(σ² + ε) — every first-party implementation [conventions §3].
         case insideRoot
         /// (x − μ)/(√σ² + ε) — notes 001 Eq. 7.17, some third-party LayerNorms.
@@ -47,7 +47,7 @@ public struct BatchNormConvention: Sendable, Equatable {
     }
 
     /// The dispersion statistic that is averaged across batches.
-    public enum AveragedStatistic: String, Sendable {
+    public enum AveragedStatistic: String, Sendable, CaseIterable {
         /// σ² (every framework).
         case variance
         /// σ, the standard deviation; the running variance is its square
@@ -69,7 +69,7 @@ public struct BatchNormConvention: Sendable, Equatable {
     /// Initial running statistics when none are given.
     public let initialRunningMean: Rational
     public let initialRunningVar: Rational
-    /// Where the facts come from (tags of shared/conventions.md).
+    /// Where the facts come from (tags of docs/CONVENTIONS.md).
     public let citation: String
 
     public init(
@@ -277,7 +277,8 @@ extension BatchNormConvention {
         guard given.signum >= 0, given <= 1 else {
             let meaning =
                 momentumMeaning == .factorOnNew ? "the weight of the new batch" : "the weight of the old value"
-            throw ReferenceError("momentum = \(given) is outside [0, 1] (in convention \(name) it is \(meaning))")
+            throw ReferenceError(
+                "momentum = \(valueText(given)) is outside [0, 1] (in convention \(name) it is \(meaning))")
         }
         return given
     }
@@ -341,7 +342,8 @@ extension BatchNormConvention {
             let denominator = Rational(m) - 1 - eps
             guard denominator.signum > 0 else {
                 throw ReferenceError(
-                    "Keras 2 running variance factor m/(m − 1 − eps) needs m > 1 + eps (m = \(m), eps = \(eps))")
+                    "Keras 2 running variance factor m/(m − 1 − eps) needs m > 1 + eps (m = \(m), eps = \(valueText(eps)))"
+                )
             }
             return biased * S(Rational(m) / denominator)
         }

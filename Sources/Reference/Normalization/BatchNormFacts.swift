@@ -176,9 +176,7 @@ public enum BatchNormFactsOperation: ReferenceOperation {
 
     /// x̂ of one column, without recording (for difference quotients).
     static func standardized<S: ReferenceScalar>(_ values: [S], eps: Rational) throws -> [S] {
-        let m = S(Rational(values.count))
-        let mean = sum(values) / m
-        let variance = sum(values.map { ($0 - mean) * ($0 - mean) }) / m
+        let (mean, variance) = NormalizationFormulas.meanAndVariance(values)
         let std = try squareRoot(variance + S(eps), what: "√(σ² + ε) of a perturbed column")
         return values.map { ($0 - mean) / std }
     }

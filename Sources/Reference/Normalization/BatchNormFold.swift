@@ -36,7 +36,7 @@ public enum BatchNormFoldOperation: ReferenceOperation {
         let eps = try input.epsParam(default: convention.defaultEps)
         for (o, value) in varExact.values.enumerated() {
             if value.signum < 0 {
-                throw ReferenceError("running_var[\(o)] = \(value) is negative; a variance must be ≥ 0")
+                throw ReferenceError("running_var[\(o)] = \(valueText(value)) is negative; a variance must be ≥ 0")
             }
             if value.isZero && eps.isZero {
                 throw ReferenceError("channel \(o) has running variance 0 and eps = 0: x̂ is undefined")
@@ -86,7 +86,8 @@ public enum BatchNormFoldOperation: ReferenceOperation {
                 })
         ).values
         let a = trace.record(
-            "scale", symbol: "a", formula: "a = γ/√(Var + ε)", Tensor(vector: (0..<outputs).map { gamma[$0] / std[$0] })
+            "scale", symbol: "a", formula: "a = γ/√(Var + ε)",
+            Tensor(vector: (0..<outputs).map { NormalizationFormulas.evalScale(gamma: gamma[$0], std: std[$0]) })
         ).values
         let wFolded = trace.record(
             "W_folded", symbol: "W'", formula: "W'ₒ = aₒ·Wₒ", role: .output,

@@ -36,7 +36,7 @@ public enum GroupNormOperation: ReferenceOperation {
         let xExact = try input.requiredTensor("x")
         let eps = try input.epsParam(default: try Rational(parsing: "1e-5"))
         let placement: BatchNormConvention.EpsPlacement =
-            try input.wordParam("eps_placement", allowed: ["inside", "outside"], default: "inside") == "inside"
+            try input.wordParam("eps_placement", default: BatchNormConvention.EpsPlacement.insideRoot) == .insideRoot
             ? .insideRoot : .outsideRoot
         let affineCount = elementwise ? layout.channels * layout.spatial : layout.channels
         let affineShape = elementwise ? Array(layout.shape.dropFirst()) : [layout.channels]

@@ -112,6 +112,9 @@ func normalizeRecording<S: ReferenceScalar>(
         for (g, members) in plan.groups.enumerated() { for index in members { result[index] = g } }
         return result
     }()
+    if prefix.isEmpty {
+        trace.setLayout(ElementLayout(group: groupOf, affine: plan.affineIndex, groupSize: plan.groups[0].count))
+    }
     let outputRole: StepRole = outputs ? .output : .intermediate
     func perGroup(_ body: ([Int]) throws -> S) rethrows -> [S] { try plan.groups.map(body) }
     func perElement(_ body: (Int, Int) throws -> S) rethrows -> [S] {

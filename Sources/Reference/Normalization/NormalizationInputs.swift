@@ -6,7 +6,7 @@ extension CaseInput {
     /// ε: the given value or the default; never negative.
     func epsParam(default value: Rational) throws -> Rational {
         let eps = try rationalParam("eps", default: value)
-        guard eps.signum >= 0 else { throw ReferenceError("eps = \(eps) is negative; eps must be ≥ 0") }
+        guard eps.signum >= 0 else { throw ReferenceError("eps = \(valueText(eps)) is negative; eps must be ≥ 0") }
         return eps
     }
 
@@ -16,51 +16,23 @@ extension CaseInput {
     /// exponential | cumulative | caffe, `averaged` = variance | std.
     func batchNormConvention() throws -> BatchNormConvention {
         var convention = try BatchNormConvention.named(convention ?? "pytorch")
-        if let word = param("running_var_estimator") {
-            let map: [String: BatchNormConvention.VarianceEstimator] = [
-                "biased": .biased, "unbiased": .unbiased, "keras2": .keras2, "caffe": .unbiasedOrBiasedAtOne,
-            ]
-            guard let value = map[word] else {
-                throw ReferenceError(
-                    "parameter running_var_estimator = \"\(word)\" must be one of biased, unbiased, keras2, caffe")
-            }
-            convention = convention.with(runningVariance: value)
-        }
-        if let word = param("eps_placement") {
-            let map: [String: BatchNormConvention.EpsPlacement] = ["inside": .insideRoot, "outside": .outsideRoot]
-            guard let value = map[word] else {
-                throw ReferenceError("parameter eps_placement = \"\(word)\" must be inside or outside")
-            }
-            convention = convention.with(epsPlacement: value)
-        }
-        if let word = param("averaging") {
-            let map: [String: BatchNormConvention.Averaging] = [
-                "exponential": .exponential, "cumulative": .cumulative, "caffe": .caffeNormalizedSum,
-            ]
-            guard let value = map[word] else {
-                throw ReferenceError("parameter averaging = \"\(word)\" must be exponential, cumulative or caffe")
-            }
-            convention = convention.with(averaging: value)
-        }
-        if let word = param("averaged") {
-            let map: [String: BatchNormConvention.AveragedStatistic] = [
-                "variance": .variance, "std": .standardDeviation,
-            ]
-            guard let value = map[word] else {
-                throw ReferenceError("parameter averaged = \"\(word)\" must be variance or std")
-            }
-            convention = convention.with(averaged: value)
-        }
+        convention = convention.with(
+            averaging: try wordParam("averaging", default: convention.averaging),
+            runningVariance: try wordParam("running_var_estimator", default: convention.runningVariance),
+            epsPlacement: try wordParam("eps_placement", default: convention.epsPlacement),
+            averaged: try wordParam("averaged", default: convention.averaged))
         return convention
     }
 
-    /// A non-negative integer parameter with a default.
-    func countParam(_ name: String, default value: Int) throws -> Int {
-        let count = try integerParam(name) ?? value
-        guard count >= 0 else { throw ReferenceError("parameter \(name) = \(count) must be ≥ 0") }
-        return count
+    /// The number of batches already averaged (cumulative and Caffe
+    /// averaging): 0…`batchesSeenLimit`, since Caffe's exact sums grow with it.
+    func batchesSeenParam() throws -> Int {
+        try integerParam("batches_seen", in: 0...batchesSeenLimit, default: 0)
     }
 }
+
+/// Batches of running statistics followed exactly: seen before plus given.
+let batchesSeenLimit = 1000
 
 /// The layout (N, C, spatial…) of a normalization input, row-major with the
 /// spatial positions fastest: element (n, c, s) sits at (n·C + c)·S + s.

@@ -38,12 +38,17 @@ public enum RunningStatsOperation: ReferenceOperation {
         let m = layout.batch * layout.spatial
         let eps = try input.epsParam(default: convention.defaultEps)
         let momentum = try convention.momentum(try input.rationalParam("momentum", default: convention.defaultMomentum))
-        let seen0 = try input.countParam("batches_seen", default: 0)
+        let seen0 = try input.batchesSeenParam()
+        guard seen0 + k <= batchesSeenLimit else {
+            throw ReferenceError(
+                "batches_seen + K = \(seen0) + \(k) batches exceed \(batchesSeenLimit), the number of batches followed exactly"
+            )
+        }
         let meanExact = try channelVector(
             input, "running_mean", channels: channels, fill: convention.initialRunningMean)
         let varExact = try channelVector(input, "running_var", channels: channels, fill: convention.initialRunningVar)
         for (c, value) in varExact.values.enumerated() where value.signum < 0 {
-            throw ReferenceError("running_var[\(c)] = \(value) is negative; a variance must be ≥ 0")
+            throw ReferenceError("running_var[\(c)] = \(valueText(value)) is negative; a variance must be ≥ 0")
         }
 
         var trace = Trace<S>(
@@ -76,21 +81,14 @@ public enum RunningStatsOperation: ReferenceOperation {
         var runningStd: [S] =
             convention.averaged == .standardDeviation
             ? try runningVar.map { try squareRoot($0, what: "√running_var") } : []
-        let mS = S(Rational(m))
         for b in 0..<k {
             let slice = Array(batches[(b * perBatch)..<((b + 1) * perBatch)])
             for c in 0..<channels {
-                var total = S.zero
-                for n in 0..<layout.batch { for s in 0..<layout.spatial { total += slice[layout.index(n, c, s)] } }
-                let mean = total / mS
-                var squares = S.zero
+                var values: [S] = []
                 for n in 0..<layout.batch {
-                    for s in 0..<layout.spatial {
-                        let d = slice[layout.index(n, c, s)] - mean
-                        squares += d * d
-                    }
+                    for s in 0..<layout.spatial { values.append(slice[layout.index(n, c, s)]) }
                 }
-                let variance = squares / mS
+                let (mean, variance) = NormalizationFormulas.meanAndVariance(values)
                 let fed = try convention.runningVarianceInput(variance, count: m, eps: eps)
                 batchMeans.append(mean)
                 batchVars.append(variance)
@@ -103,9 +101,8 @@ public enum RunningStatsOperation: ReferenceOperation {
                 case .standardDeviation:
                     let batchStd = try squareRoot(fed, what: "√(batch variance) of batch \(b), channel \(c)")
                     batchStds.append(batchStd)
-                    runningStd[c] = convention.update(
-                        old: runningStd[c], batch: batchStd, seen: seen, momentum: momentum)
-                    runningVar[c] = runningStd[c] * runningStd[c]
+                    (runningStd[c], runningVar[c]) = convention.averagedStandardDeviation(
+                        oldStd: runningStd[c], batchStd: batchStd, seen: seen, momentum: momentum)
                     stdHistory.append(runningStd[c])
                 }
                 meanHistory.append(runningMean[c])
@@ -181,16 +178,23 @@ public enum RunningStatsOperation: ReferenceOperation {
         }
         let a = trace.record(
             "scale", symbol: "a", formula: "a = γ/√(Var[x] + ε)",
-            Tensor(vector: (0..<channels).map { gamma[$0] / std[$0] })
+            Tensor(vector: (0..<channels).map { NormalizationFormulas.evalScale(gamma: gamma[$0], std: std[$0]) })
         ).values
         let b = trace.record(
             "shift", symbol: "b", formula: "b = β − a·E[x]",
-            Tensor(vector: (0..<channels).map { beta[$0] - a[$0] * runningMean[$0] })
+            Tensor(
+                vector: (0..<channels).map {
+                    NormalizationFormulas.evalShift(beta: beta[$0], scale: a[$0], mean: runningMean[$0])
+                })
         ).values
         let channelOf = (0..<xLayout.count).map { ($0 / xLayout.spatial) % channels }
         trace.record(
             "y", symbol: "y", formula: "y = a·x + b  (eval mode)", role: .output,
-            Tensor(shape: xExact.shape, values: (0..<xLayout.count).map { a[channelOf[$0]] * x[$0] + b[channelOf[$0]] })
+            Tensor(
+                shape: xExact.shape,
+                values: (0..<xLayout.count).map {
+                    NormalizationFormulas.evalAffine(x[$0], scale: a[channelOf[$0]], shift: b[channelOf[$0]])
+                })
         )
         return trace
     }

@@ -27,7 +27,7 @@ public enum StandardizeOperation: ReferenceOperation {
         }
         if xExact.values.allSatisfy({ $0 == xExact.values[0] }) {
             throw ReferenceError(
-                "x is constant (every value is \(xExact.values[0])): std = 0, so z and the autocorrelation are undefined"
+                "x is constant (every value is \(valueText(xExact.values[0]))): std = 0, so z and the autocorrelation are undefined"
             )
         }
         var trace = Trace<S>(op: name, params: [("correction", .number(Rational(correction)))])

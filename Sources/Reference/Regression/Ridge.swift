@@ -22,6 +22,19 @@ public enum Ridge: ReferenceOperation {
     public static let summary =
         "Ridge / least-squares fit w = (XᵀX + αI)⁻¹Xᵀy, exact, with w_sd, residual_sd, R², MAP and SGD checks"
 
+    /// Which of `count` coefficients weight decay acts on: all but an
+    /// intercept in column 0, unless the intercept is decayed too.
+    static func penalisedColumns(_ count: Int, intercept: Bool, decayIntercept: Bool) -> [Bool] {
+        (0..<count).map { !(intercept && $0 == 0 && !decayIntercept) }
+    }
+
+    /// XᵀX + αD: α added to the diagonal entries of the decayed coefficients.
+    static func penalised<S: ReferenceScalar>(_ gram: Matrix<S>, alpha: S, columns: [Bool]) -> Matrix<S> {
+        var system = gram
+        for j in columns.indices where columns[j] { system[j, j] = system[j, j] + alpha }
+        return system
+    }
+
     public static func run<S: ReferenceScalar>(_ input: CaseInput, as _: S.Type) throws -> Trace<S> {
         let xTensor = try input.requiredTensor("X")
         let yTensor = try input.requiredTensor("y")
@@ -36,11 +49,11 @@ public enum Ridge: ReferenceOperation {
             throw ReferenceError("input y has \(yTensor.count) values but X has \(n) rows")
         }
         let alphaValue = try input.rationalParam("alpha") ?? 0
-        guard alphaValue >= 0 else { throw ReferenceError("parameter alpha = \(alphaValue) must be ≥ 0") }
+        guard alphaValue >= 0 else { throw ReferenceError("parameter alpha = \(valueText(alphaValue)) must be ≥ 0") }
         let intercept = try input.flagParam("intercept", default: false)
         let decayIntercept = try input.flagParam("decay_intercept", default: false)
         let sigma2Value = try input.rationalParam("sigma2") ?? 1
-        guard sigma2Value > 0 else { throw ReferenceError("parameter sigma2 = \(sigma2Value) must be > 0") }
+        guard sigma2Value > 0 else { throw ReferenceError("parameter sigma2 = \(valueText(sigma2Value)) must be > 0") }
         let etaValue = try input.rationalParam("eta", default: try Rational(1, 10))
 
         var trace = Trace<S>(
@@ -63,14 +76,13 @@ public enum Ridge: ReferenceOperation {
         }
         let p = design.columns
         let alpha = S(alphaValue)
-        let penalised: [Bool] = (0..<p).map { !(intercept && $0 == 0 && !decayIntercept) }
+        let penalised = Ridge.penalisedColumns(p, intercept: intercept, decayIntercept: decayIntercept)
         let gram = design.gram
         trace.record("gram", symbol: "XᵀX", formula: "(XᵀX)_jk = Σ_i x_ij x_ik", gram.tensor)
         let xty = trace.record(
             "xty", symbol: "Xᵀy", formula: "(Xᵀy)_j = Σ_i x_ij y_i", Tensor(vector: design.transposeTimes(y))
         ).values
-        var system = gram
-        for j in 0..<p where penalised[j] { system[j, j] = system[j, j] + alpha }
+        let system = Ridge.penalised(gram, alpha: alpha, columns: penalised)
         if !alphaValue.isZero {
             trace.record(
                 "gram_penalized", symbol: "XᵀX + αD",

@@ -7,38 +7,6 @@ enum BatchNormFamilies {
 
     static var all: [VectorFamily] { [train2D, train4D, trainF32, eval] }
 
-    /// Elements per channel: N·H·W.
-    static func perChannel(_ input: CaseInput) -> Int {
-        guard let x = input.tensor("x"), x.shape.count >= 2, x.shape[1] > 0 else { return 1 }
-        return x.count / x.shape[1]
-    }
-
-    /// The bounds a numerically careful implementation meets: the statistics
-    /// normwise like every sum (a mean of values that nearly cancel has no
-    /// elementwise bound without compensated summation); x̂ and y normwise, because near x ≈ μ the subtraction
-    /// x − μ cancels and any μ rounded to working precision costs many ulp of
-    /// a tiny x̂ (only a mean carried in extra precision avoids it); the
-    /// gradients normwise, since they are sums that cancel.
-    static func trainingTolerances(_ input: CaseInput, _: Trace<Surd>) -> [(output: String, tolerance: Tolerance)] {
-        let m = perChannel(input)
-        let depth = B.log2Ceiling(m)
-        let u = input.precision == .f32 ? 0x1p-24 : 0x1p-53
-        let sum = Tolerance.normwise(16 * Double(depth) * u, rule: "16·u·⌈log₂ m⌉, m = \(m)")
-        var result: [(String, Tolerance)] = [
-            ("mean", sum),
-            ("var", sum),
-            ("xhat", .normwise(8 * u, rule: "8·u")),
-            ("y", .normwise(8 * u, rule: "8·u")),
-            ("running_mean", .ulp(4)),
-            ("running_var", .ulp(4)),
-        ]
-        if input.tensor("dy") != nil {
-            let gradient = Tolerance.normwise(16 * Double(depth) * u, rule: "16·u·⌈log₂ m⌉, m = \(m)")
-            result += [("dx", gradient), ("dgamma", gradient), ("dbeta", gradient)]
-        }
-        return result
-    }
-
     static func case2D(
         _ slug: String, _ comment: String, flags: [String], x: [String], n: Int, c: Int,
         gamma: [String]? = nil, beta: [String]? = nil, dy: [String]? = nil,
@@ -138,7 +106,7 @@ enum BatchNormFamilies {
                     flags: ["random"], x: random, n: 8, c: 3, gamma: ["1/2", "1", "3/2"], beta: ["0", "-1", "1"],
                     dy: randomDy),
             ],
-            tolerances: trainingTolerances)
+            tolerances: TolerancePolicy.normalizationTraining)
     }
 
     static var train4D: VectorFamily {
@@ -177,7 +145,7 @@ enum BatchNormFamilies {
                     shape: [1, 2, 2, 2], x: ["1", "2", "4", "8", "3", "3", "3", "3"],
                     dy: ["1", "0", "-1", "2", "1", "1", "0", "0"]),
             ],
-            tolerances: trainingTolerances)
+            tolerances: TolerancePolicy.normalizationTraining)
     }
 
     static var trainF32: VectorFamily {
@@ -199,7 +167,7 @@ enum BatchNormFamilies {
                     c: 2,
                     precision: .f32),
             ],
-            tolerances: trainingTolerances)
+            tolerances: TolerancePolicy.normalizationTraining)
     }
 
     static var eval: VectorFamily {
@@ -235,9 +203,6 @@ enum BatchNormFamilies {
                     x: ["100000000.5", "100000001", "99999999.5"], n: 3, c: 1, runningMean: ["100000000"],
                     runningVar: ["1/4"]),
             ],
-            tolerances: { input, _ in
-                let u = input.precision == .f32 ? 0x1p-24 : 0x1p-53
-                return [("y", .normwise(8 * u, rule: "8·u")), ("dx", .ulp(4))]
-            })
+            tolerances: TolerancePolicy.batchNormEval)
     }
 }

@@ -58,9 +58,6 @@ enum BiasVarianceFamilies {
                     target: ["0", "2", "1"], noise: ["-2", "0", "1"], noiseProbs: ["1/8", "1/2", "3/8"], n: 4, degree: 1
                 ),
             ],
-            tolerances: { _, _ in
-                let bound = Tolerance.normwise(4096 * 0x1p-53, rule: "4096·u (sums over every dataset)")
-                return [("bias2", bound), ("variance", bound), ("bayes_error", bound), ("risk", bound)]
-            })
+            tolerances: TolerancePolicy.biasVariance)
     }
 }

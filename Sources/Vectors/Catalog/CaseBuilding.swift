@@ -31,11 +31,4 @@ enum CaseBuilding {
         GeneratedData.uniform(
             seed: seed, count: count, low: try! Rational(parsing: low), high: try! Rational(parsing: high))
     }
-
-    /// ⌈log₂ m⌉, at least 1: the depth of a reduction over m terms.
-    static func log2Ceiling(_ m: Int) -> Int {
-        var depth = 1
-        while (1 << depth) < m { depth += 1 }
-        return depth
-    }
 }

@@ -70,12 +70,7 @@ enum DropoutFamilies {
                     x: random, mask: mask12,
                     p: "0.2", variant: "inverted", precision: .f32),
             ],
-            tolerances: { _, _ in
-                [
-                    ("y", .ulp(1, rule: "1 ulp: allows x·fl(1/(1 − p)) as well as x/(1 − p)")),
-                    ("dx", .ulp(1, rule: "1 ulp: allows dy·fl(1/(1 − p))")),
-                ]
-            })
+            tolerances: TolerancePolicy.dropoutMask)
     }
 
     static var regressionExpectation: VectorFamily {
@@ -106,9 +101,6 @@ enum DropoutFamilies {
                     x: ["1", "0", "2", "-1", "1", "1", "2", "3", "0", "0", "1", "-2"], y: ["1/2", "-1", "2", "0"],
                     w: ["1/3", "2", "-1"], p: "1/5"),
             ],
-            tolerances: { _, _ in
-                let bound = Tolerance.normwise(64 * 0x1p-53, rule: "64·u")
-                return [("lhs", bound), ("rhs", bound), ("e_gram", bound)]
-            })
+            tolerances: TolerancePolicy.dropoutRegression)
     }
 }

@@ -8,22 +8,6 @@ enum NormalizationFamilies {
 
     static var all: [VectorFamily] { [layerNorm, groupNorm, runningStats, fold] }
 
-    /// The training-mode bounds of batch norm, with m the size of a normalised
-    /// group: sums (statistics, gradients) normwise 16·u·⌈log₂ m⌉.
-    static func groupTolerances(m: Int)
-        -> @Sendable (CaseInput, Trace<Surd>) -> [(output: String, tolerance: Tolerance)]
-    {
-        { input, _ in
-            let u = input.precision == .f32 ? 0x1p-24 : 0x1p-53
-            let sums = Tolerance.normwise(16 * Double(B.log2Ceiling(m)) * u, rule: "16·u·⌈log₂ m⌉, m = \(m)")
-            return [
-                ("mean", sums), ("var", sums), ("xhat", .normwise(8 * u, rule: "8·u")),
-                ("y", .normwise(8 * u, rule: "8·u")),
-                ("dx", sums), ("dgamma", sums), ("dbeta", sums),
-            ]
-        }
-    }
-
     static func normCase(
         _ op: String, _ slug: String, _ comment: String, flags: [String], shape: [Int], x: [String],
         affine: Int, groups: Int? = nil, eps: String = "1e-5", precision: TargetPrecision = .f64
@@ -66,9 +50,7 @@ enum NormalizationFamilies {
                     shape: [4, 6], x: random,
                     affine: 6, precision: .f32),
             ],
-            tolerances: { input, trace in
-                groupTolerances(m: input.tensor("gamma")?.count ?? 1)(input, trace)
-            })
+            tolerances: TolerancePolicy.normalizationTraining)
     }
 
     static var groupNorm: VectorFamily {
@@ -97,12 +79,7 @@ enum NormalizationFamilies {
                     flags: ["random", "conv"], shape: [2, 4, 2, 3],
                     x: random, affine: 4, groups: 2),
             ],
-            tolerances: { input, trace in
-                let shape = input.tensor("x")?.shape ?? [1, 1, 1, 1]
-                let groups = ((try? input.integerParam("groups")) ?? nil) ?? 1
-                let m = shape.dropFirst().reduce(1, *) / max(groups, 1)
-                return groupTolerances(m: m)(input, trace)
-            })
+            tolerances: TolerancePolicy.normalizationTraining)
     }
 
     static var runningStats: VectorFamily {
@@ -113,7 +90,7 @@ enum NormalizationFamilies {
             name: "running_stats", area: "normalization", op: "running-stats",
             header: [
                 "Running mean and variance after a sequence of training batches, under each convention of",
-                "shared/conventions.md: the momentum's meaning, biased or unbiased m/(m − 1) variance, cumulative",
+                "docs/CONVENTIONS.md: the momentum's meaning, biased or unbiased m/(m − 1) variance, cumulative",
                 "averages, Caffe's normalised sums and the course notes' averages of σ; then eval-mode output.",
             ],
             cases: conventions.map { name in
@@ -127,9 +104,7 @@ enum NormalizationFamilies {
                             ("x", B.tensor([2, 2], ["1", "2", "3", "4"])),
                         ]))
             },
-            tolerances: { _, _ in
-                [("running_mean", .ulp(8)), ("running_var", .ulp(8)), ("y", .normwise(16 * 0x1p-53, rule: "16·u"))]
-            })
+            tolerances: TolerancePolicy.runningStatistics)
     }
 
     static var fold: VectorFamily {
@@ -165,9 +140,6 @@ enum NormalizationFamilies {
                             ("running_var", B.tensor([2], ["1", "27/16"])),
                         ])),
             ],
-            tolerances: { _, _ in
-                let bound = Tolerance.normwise(16 * 0x1p-53, rule: "16·u")
-                return [("y", bound), ("W_folded", bound), ("bias_folded", bound), ("y_folded", bound)]
-            })
+            tolerances: TolerancePolicy.batchNormFold)
     }
 }

@@ -52,10 +52,6 @@ enum RegressionFamilies {
                     p: 2,
                     x: xs, y: ys, alpha: "0.1", intercept: true),
             ],
-            tolerances: { _, _ in
-                let bound = Tolerance.normwise(
-                    1024 * 0x1p-53, rule: "1024·u (these systems have condition numbers below 100)")
-                return [("w", bound), ("residual_sd", bound), ("r_squared", bound), ("w_sd", bound)]
-            })
+            tolerances: TolerancePolicy.ridge)
     }
 }

@@ -1,3 +1,4 @@
+import Accuracy
 import ArgumentParser
 import Conformance
 import Exact
@@ -23,86 +24,6 @@ struct TraceCommand: ParsableCommand {
     )
 }
 
-/// Options every `trace` verb shares.
-struct TraceOptions: ParsableArguments {
-    @Option(
-        name: .long,
-        help: "A case file: {\"op\", \"params\", \"inputs\": {name: {\"shape\", \"values\"}}, \"precision\"?}.")
-    var input: String?
-
-    @Flag(help: "Print the case as JSON (the layout of a golden vector case).")
-    var json = false
-
-    @Option(help: "Target precision of the float columns and of the inputs: f64 or f32.")
-    var precision: String?
-
-    @Option(help: "Significant digits in the table's decimal columns.")
-    var digits = 10
-
-    @Option(
-        help:
-            "reference: the reference computation only; simd: also run the SIMD kernel on the case and measure it against the exact values (batchnorm, layernorm, groupnorm, instancenorm, dropout)."
-    )
-    var engine = "reference"
-
-    func validate() throws {
-        guard ["reference", "simd"].contains(engine) else {
-            throw ValidationError("--engine \(engine) must be reference or simd")
-        }
-        if let precision, TargetPrecision(rawValue: precision) == nil {
-            throw ValidationError("--precision \(precision) must be f64 or f32")
-        }
-        guard (1...40).contains(digits) else { throw ValidationError("--digits \(digits) must be between 1 and 40") }
-    }
-
-    /// The case from --input (or an empty one for `op`), with --precision applied.
-    func baseCase(op: String) throws -> CaseInput {
-        var base = CaseInput(op: op)
-        if let input {
-            guard let data = FileManager.default.contents(atPath: input) else {
-                throw InputError("--input \(input): cannot read the file")
-            }
-            let json: JSONValue
-            do { json = try JSONValue(parsing: String(decoding: data, as: UTF8.self)) } catch {
-                throw InputError("--input \(input): \(error)")
-            }
-            do { base = try CaseInput(json: json, defaultOp: op) } catch let error as ReferenceError {
-                throw InputError("--input \(input): \(error.message)")
-            }
-            guard base.op == op else {
-                throw InputError("--input \(input) is a case for \"\(base.op)\", not \"\(op)\"")
-            }
-        }
-        if let precision { base.precision = TargetPrecision(rawValue: precision)! }
-        return base
-    }
-}
-
-/// Parses "1,2,3/4,0x1p-3" into exact values; the flag name goes into errors.
-func parseValueList(_ text: String, flag: String) throws -> [Rational] {
-    let parts = text.split(separator: ",", omittingEmptySubsequences: false).map {
-        $0.trimmingCharacters(in: .whitespaces)
-    }
-    guard !(parts.count == 1 && parts[0].isEmpty) else {
-        throw InputError("--\(flag) is empty; give comma-separated numbers")
-    }
-    return try parts.enumerated().map { index, part in
-        do { return try Rational(parsing: part) } catch let error as ExactError {
-            throw InputError("--\(flag) value \(index + 1): \(error)")
-        }
-    }
-}
-
-/// Parses "2,3" or "2x3" into a shape.
-func parseShape(_ text: String, flag: String) throws -> [Int] {
-    let parts = text.split(whereSeparator: { $0 == "," || $0 == "x" })
-    let dims = parts.compactMap { Int($0) }
-    guard dims.count == parts.count, !dims.isEmpty, dims.allSatisfy({ $0 >= 0 }) else {
-        throw InputError("--\(flag) \"\(text)\" must be non-negative integers like 4,3 or 2x3x2x2")
-    }
-    return dims
-}
-
 /// Runs `operation` on `input` and prints it as `options` ask. Inputs are
 /// snapped to the target precision first unless `snapping` is false (a fit
 /// of the user's data exactly as written).
@@ -113,7 +34,7 @@ func printTrace(
     var kernel: KernelEngine.Outputs?
     do {
         traces = snapping ? try TraceSet(operation, input: input) : try TraceSet(unsnapped: operation, input: input)
-        if options.engine == "simd" { kernel = try KernelEngine.run(traces.input, exact: traces.exact) }
+        if options.engine == .simd { kernel = try KernelEngine.run(traces.input, exact: traces.exact) }
     } catch let error as ReferenceError {
         throw InputError(error.message)
     }
@@ -125,7 +46,7 @@ func printTrace(
         print(json.serialized())
         return
     }
-    let changed = snapping ? input.snappedToPrecision().changed : []
+    let changed = snapping ? try input.snappedToPrecision().changed : []
     if !changed.isEmpty {
         print(
             "note: \(changed.joined(separator: ", ")) snapped to the nearest \(traces.input.precision.rawValue) values\n"

@@ -29,7 +29,7 @@ struct TraceTable {
                 "  " + "index".padding(to: 10) + "exact".padding(to: digits + 10) + "f64 run".padding(to: 26) + "ulp"
                     + (floatValues == nil ? "" : "      f32 run         ulp"))
             for (index, exact) in step.tensor.values.enumerated() {
-                var row = "  " + indexLabel(index, shape: step.tensor.shape).padding(to: 10)
+                var row = "  " + elementLabel(index, shape: step.tensor.shape).padding(to: 10)
                 row += exact.decimalString(significantDigits: digits).padding(to: digits + 10)
                 if let doubleValues {
                     let value = doubleValues[index]
@@ -47,17 +47,6 @@ struct TraceTable {
             }
         }
         return lines.joined(separator: "\n")
-    }
-
-    private func indexLabel(_ index: Int, shape: [Int]) -> String {
-        guard shape.count > 1 else { return shape.isEmpty ? "" : "[\(index)]" }
-        var remainder = index
-        var coordinates: [Int] = []
-        for dimension in shape.reversed() {
-            coordinates.append(remainder % max(dimension, 1))
-            remainder /= max(dimension, 1)
-        }
-        return "[" + coordinates.reversed().map(String.init).joined(separator: ",") + "]"
     }
 
     /// The float's error in ulp, by the one convention `trace` and `lesson` share.
