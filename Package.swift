@@ -38,6 +38,15 @@ let package = Package(
         ),
         // JSON with ordered keys and a deterministic writer, for traces and vectors.
         .target(name: "OrderedJSON"),
+        // Small networks trained step by step on the kernels: data, layers, optimizers,
+        // per-step figures, presets, and the exact zoom (a layer at a step as a case).
+        // Optimized in every configuration: its tests train real networks, and the
+        // kernels it calls are inlined and specialized into it.
+        .target(
+            name: "Simulator",
+            dependencies: ["Kernels", "SplitMix", "Reference", "Exact", "Vectors", "OrderedJSON"],
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
+        ),
         // Lesson files → steps: the format, the registry, the stepping engine, plain-text rendering.
         .target(name: "Lessons", dependencies: ["Reference", "Exact"]),
         .executableTarget(
@@ -51,6 +60,7 @@ let package = Package(
                 "Kernels",
                 "SplitMix",
                 "Lessons",
+                "Simulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -62,6 +72,7 @@ let package = Package(
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "TestSupport"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),
         .testTarget(name: "CLITests"),
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Vectors", "Reference", "OrderedJSON"]),
         .testTarget(name: "LessonsTests", dependencies: ["Lessons", "TestSupport"], exclude: ["Transcripts"]),
     ]
 )

@@ -18,6 +18,7 @@ struct NormLab: ParsableCommand {
         version: NormLabVersion.current,
         subcommands: [
             LessonCommand.self, ExactCommand.self, TraceCommand.self, VectorsCommand.self, BenchCommand.self,
+            SimulateCommand.self,
         ],
         defaultSubcommand: LessonCommand.self
     )
