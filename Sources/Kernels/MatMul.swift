@@ -78,6 +78,8 @@ public enum MatMul {
 }
 
 @inlinable
+@_specialize(where T == Float)
+@_specialize(where T == Double)
 func _multiply<T: MatMulScalar>(
     _ a: UnsafePointer<T>, _ ta: Bool, _ b: UnsafePointer<T>, _ tb: Bool, _ bias: UnsafePointer<T>?,
     _ c: UnsafeMutablePointer<T>, _ m: Int, _ n: Int, _ k: Int, _ threads: Int

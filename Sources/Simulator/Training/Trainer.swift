@@ -38,8 +38,8 @@ extension Trainer {
 public func makeTrainer(name: String, config: SimulationConfig, data: DataSplit, threads: Int) throws -> any Trainer {
     try config.validate()
     switch config.precision {
-    case .f32: return try Simulation<Float>(name: name, config: config, data: data, threads: threads)
-    case .f64: return try Simulation<Double>(name: name, config: config, data: data, threads: threads)
+    case .f32: return TrainerBox(.f32(try Simulation<Float>(name: name, config: config, data: data, threads: threads)))
+    case .f64: return TrainerBox(.f64(try Simulation<Double>(name: name, config: config, data: data, threads: threads)))
     }
 }
 
