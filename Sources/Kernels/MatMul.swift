@@ -9,6 +9,10 @@
 // (IEEE-754 binary32/binary64 arithmetic is the same everywhere). Workers own disjoint
 // blocks of rows of C; none shares a partial sum.
 //
+// The functions are emitted into each client (`@_alwaysEmitIntoClient`), so a
+// caller's build settings and concrete type decide the code: the simulator, built
+// optimized in every configuration, runs a specialized kernel even in a debug build.
+//
 // Speed. A and B are packed into panels the micro-kernel streams through: B in
 // panels of `2·Lane.scalarCount` columns, A in blocks of 6 rows with each value
 // stored already broadcast over a lane (a plain aligned load, no shuffle in the inner
@@ -36,10 +40,10 @@ public enum MatMul {
     }
 
     /// Rows of C per micro-kernel tile.
-    @usableFromInline static let _rows = 6
+    @_alwaysEmitIntoClient static var _rows: Int { 6 }
     /// Below this many multiply–adds a product runs on one thread: waking a worker
     /// costs more than it saves. (The result is the same either way.)
-    @usableFromInline static let _parallelThreshold = 1 << 16
+    @_alwaysEmitIntoClient static var _parallelThreshold: Int { 1 << 16 }
 
     /// C (m × n) = op(A)·op(B), plus `bias` (n values) added to every row when given.
     ///
@@ -48,7 +52,7 @@ public enum MatMul {
     ///   - b: k·n values: B (k × n) for `.normal`, Bᵀ (n × k) for `.transposed`.
     ///   - c: m·n values, overwritten.
     ///   - threads: worker count; the result does not depend on it.
-    @inlinable
+    @_alwaysEmitIntoClient
     public static func multiply<T: MatMulScalar>(
         a: UnsafeBufferPointer<T>, _ layoutA: Layout, b: UnsafeBufferPointer<T>, _ layoutB: Layout,
         bias: UnsafeBufferPointer<T>? = nil, c: UnsafeMutableBufferPointer<T>,
@@ -77,9 +81,7 @@ public enum MatMul {
     public static func flops(m: Int, n: Int, k: Int) -> Double { 2 * Double(m) * Double(n) * Double(k) }
 }
 
-@inlinable
-@_specialize(where T == Float)
-@_specialize(where T == Double)
+@_alwaysEmitIntoClient
 func _multiply<T: MatMulScalar>(
     _ a: UnsafePointer<T>, _ ta: Bool, _ b: UnsafePointer<T>, _ tb: Bool, _ bias: UnsafePointer<T>?,
     _ c: UnsafeMutablePointer<T>, _ m: Int, _ n: Int, _ k: Int, _ threads: Int
@@ -134,7 +136,7 @@ func _multiply<T: MatMulScalar>(
 
 /// One 6 × (2 lanes) tile of C: the sums in p order, then the bias, stored for the
 /// rows and columns that exist.
-@inlinable
+@_alwaysEmitIntoClient
 func _tile<T: MatMulScalar>(
     _ k: Int, _ a: UnsafePointer<T.Lane>, _ b: UnsafePointer<T.Lane>, _ bias: UnsafePointer<T>?,
     _ c: UnsafeMutablePointer<T>, _ i0: Int, _ height: Int, _ j0: Int, _ n: Int

@@ -8,15 +8,16 @@ final class DeterminismTests: XCTestCase {
     /// Every feature the loop has: batch norm, dropout, momentum, weight decay, shuffling.
     static func config(_ precision: Precision) -> SimulationConfig {
         var c = SimulationConfig()
-        c.dataset = "spiral"
-        c.samples = 200
-        c.hidden = [24, 16]
+        // Wide enough that every matmul is split among the workers (above the kernel's
+        // one-thread threshold), so the thread counts really differ.
+        c.dataset = "digits"
+        c.hidden = [128, 96]
         c.normalization = .batchnorm
         c.dropout = [0.2]
         c.momentum = 0.9
         c.weightDecay = 1e-3
         c.learningRate = 0.05
-        c.batchSize = 32
+        c.batchSize = 64
         c.steps = 30
         c.logEvery = 5
         c.seed = 7
