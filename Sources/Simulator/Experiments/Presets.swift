@@ -29,7 +29,7 @@ public enum Presets {
     /// network: c = 3 gives NaN, c = 2 works, c = 1 makes no progress.
     public static let initScale: Preset = {
         let runs = [3.0, 2.0, 1.0].map { c -> (String, SimulationConfig) in
-            var config = deepDigits(depth: 50)
+            var config = deepDigits(depth: 30)
             config.initialization = .scale(c)
             config.learningRate = 0.02
             return ("c=\(shortestText(c))", config)
@@ -39,12 +39,15 @@ public enum Presets {
             claim:
                 "in a deep ReLU network with W ~ N(0, c/n), c = 3 diverges (NaN), c = 2 trains, c = 1 makes no progress",
             source: "notes 003, \"Initialization vs. optimization\"", runs: runs,
-            measure: { trainer in
-                let first = trainer.records[0].layers.filter { $0.kind == "hidden" }
-                return [("act_norm_at_init", .doubles(first.map { $0.activationNorm ?? .nan }))]
-            },
             compare: { outcome in
-                [("statuses", .object(outcome.results.map { ($0.name, .string($0.status.rawValue)) }))]
+                // Per-layer activation norms of the initial network (step 0), every run.
+                let norms: [(String, JSONValue)] = outcome.records.filter { $0.step == 0 }.map { record in
+                    (record.run, .doubles(record.layers.filter { $0.kind == "hidden" }.map { $0.activationNorm ?? .nan }))
+                }
+                return [
+                    ("statuses", .object(outcome.results.map { ($0.name, .string($0.status.rawValue)) })),
+                    ("act_norm_at_init", .object(norms)),
+                ]
             })
     }()
 
@@ -62,10 +65,14 @@ public enum Presets {
                 "the scales present at initialization persist through training: ‖W_T − W_0‖/‖W_0‖ stays small in every layer",
             source: "notes 003, \"Initialization vs. optimization\" (second slide)", runs: [("he", config)],
             measure: { trainer in
+                let first = trainer.records.first!.layers.filter { $0.kind == "hidden" }
                 let last = trainer.records.last!.layers
+                let hidden = last.filter { $0.kind == "hidden" }
                 return [
                     ("weight_drift", .doubles(last.map(\.drift))),
-                    ("max_weight_drift", .double(last.map(\.drift).max())),
+                    ("max_hidden_weight_drift", .double(hidden.map(\.drift).max())),
+                    ("act_norm_at_init", .doubles(first.map { $0.activationNorm ?? .nan })),
+                    ("act_norm_trained", .doubles(hidden.map { $0.activationNorm ?? .nan })),
                 ]
             })
     }()
@@ -75,7 +82,7 @@ public enum Presets {
     /// Notes 003, "Normalization": normalization layers fix the activation scales
     /// that a poor initialization gets wrong, so the same net trains.
     public static let batchnormVsPlain: Preset = {
-        var plain = deepDigits(depth: 20)
+        var plain = deepDigits(depth: 30)
         plain.initialization = .scale(1)
         plain.learningRate = 0.05
         var bn = plain
@@ -126,6 +133,7 @@ public enum Presets {
         c.learningRate = 0.05
         c.batchSize = 32
         c.steps = 400
+        c.logEvery = 10
         return Preset(
             name: "minibatch-dependence",
             claim:
@@ -168,8 +176,8 @@ public enum Presets {
         c.testFraction = 0.8
         c.learningRate = 0.1
         c.momentum = 0.9
-        c.steps = 1500
-        c.logEvery = 50
+        c.steps = 500
+        c.logEvery = 25
         var d = c
         d.dropout = [0.5]
         return Preset(
@@ -201,8 +209,8 @@ public enum Presets {
         c.testFraction = 0.8
         c.learningRate = 0.1
         c.momentum = 0.9
-        c.steps = 1500
-        c.logEvery = 50
+        c.steps = 500
+        c.logEvery = 25
         var d = c
         d.weightDecay = 5e-3
         return Preset(
@@ -240,19 +248,23 @@ public enum Presets {
         c.activation = .tanh
         c.loss = .squaredError
         c.batchSize = nil
-        c.learningRate = 0.1
-        c.steps = 1000
-        c.logEvery = 25
+        c.learningRate = 0.4
+        c.steps = 800
+        c.logEvery = 40
         c.precision = .f64
         c.initialization = .xavier
+        // Batch norm makes the loss flatter, so its edge lies at a larger step: at
+        // η = 0.4 it would sit below 2/η; at η = 1 the plain net diverges. Each run
+        // gets a step size at which its sharpness reaches 2/η, as in Cohen et al.
         var bn = c
         bn.normalization = .batchnorm
+        bn.learningRate = 1
         return Preset(
             name: "edge-of-stability",
             claim:
                 "full-batch gradient descent at step size η raises the sharpness (top Hessian eigenvalue) to about 2/η, where it hovers, with and without batch norm",
             source: "notes 003, Cohen et al., \"Gradient descent on neural networks typically occurs at the edge of stability\"",
-            runs: [("plain", c), ("batchnorm", bn)],
+            runs: [("plain lr=0.4", c), ("batchnorm lr=1", bn)],
             prepare: { trainer in
                 trainer.recordExtras = { t in
                     [("sharpness", try (t as! any Probes).sharpness(iterations: 20)), ("two_over_eta", 2 / t.config.learningRate)]

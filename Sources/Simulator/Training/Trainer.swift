@@ -67,7 +67,10 @@ public final class Simulation<T: MatMulScalar>: Trainer {
     /// Hooks an experiment may set: called after each training forward pass
     /// (before the backward pass) with the step number.
     public var afterForward: ((Simulation<T>, Int) throws -> Void)?
-    public var recordExtras: ((any Trainer) throws -> [(String, Double?)])?
+    public var recordExtras: ((any Trainer) throws -> [(String, Double?)])? {
+        // Step 0 is recorded when the run is made; a hook set afterwards fills its figures in too.
+        didSet { if records.count == 1, let recordExtras { records[0].extra = (try? recordExtras(self)) ?? [] } }
+    }
     /// The layer (from 0) and step whose normalization or dropout is captured for the zoom.
     public var zoomTarget: (layer: Int, step: Int)?
 
