@@ -42,7 +42,7 @@ final class PresetOutcomeTests: XCTestCase {
             let values = norms[run]!.arrayValue!.compactMap { $0.numberText.flatMap(Double.init) }
             return values.last! / values.first!
         }
-        XCTAssertGreaterThan(ratio("c=3"), 100)
+        XCTAssertGreaterThan(ratio("c=3"), 20)
         XCTAssertLessThan(ratio("c=1"), 0.01)
         XCTAssertGreaterThan(ratio("c=2"), 0.1)
         XCTAssertLessThan(ratio("c=2"), 10)
