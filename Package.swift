@@ -45,7 +45,9 @@ let package = Package(
         .target(
             name: "Simulator",
             dependencies: ["Kernels", "SplitMix", "Reference", "Exact", "Vectors", "OrderedJSON"],
-            swiftSettings: [.unsafeFlags(["-O", "-wmo", "-num-threads", "2", "-disable-batch-mode"], .when(configuration: .debug))]
+            swiftSettings: [
+                .unsafeFlags(["-O", "-wmo", "-num-threads", "2", "-disable-batch-mode"], .when(configuration: .debug))
+            ]
         ),
         // Lesson files → steps: the format, the registry, the stepping engine, plain-text rendering.
         .target(name: "Lessons", dependencies: ["Reference", "Exact"]),

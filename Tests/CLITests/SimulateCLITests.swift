@@ -26,7 +26,7 @@ final class SimulateCLITests: XCTestCase {
         }
         XCTAssertTrue(["trained", "stalled", "diverged"].contains(runs[0]["status"] as! String))
         let lines = try String(contentsOfFile: metrics, encoding: .utf8).split(separator: "\n")
-        XCTAssertEqual(lines.count, 3)  // steps 0, 10, 20
+        XCTAssertEqual(lines.count, 3) // steps 0, 10, 20
         for (line, step) in zip(lines, [0, 10, 20]) {
             let record = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
             XCTAssertEqual(record["run"] as? String, "run")

@@ -10,7 +10,7 @@ final class MatMulTests: XCTestCase {
     /// Shapes around the tile edges (6 rows, 8 Float / 4 Double columns) and a few larger ones.
     static let shapes: [(m: Int, n: Int, k: Int)] = [
         (1, 1, 1), (5, 7, 3), (6, 8, 1), (7, 9, 13), (13, 17, 31), (12, 16, 64), (25, 10, 40), (3, 33, 100),
-        (40, 30, 64),  // above the one-thread threshold: the rows are split among workers
+        (40, 30, 64), // above the one-thread threshold: the rows are split among workers
     ]
 
     /// Values in (−2, 2) from SplitMix64, with a sprinkle of exact zeros and signed zeros.
@@ -71,9 +71,10 @@ final class MatMulTests: XCTestCase {
             let a: [T] = Self.values(m * k, seed: UInt64(10 * index + 1), as: T.self)
             let b: [T] = Self.values(k * n, seed: UInt64(10 * index + 2), as: T.self)
             let bias: [T] = Self.values(n, seed: UInt64(10 * index + 3), as: T.self)
-            for (la, lb) in [(MatMul.Layout.normal, MatMul.Layout.normal), (.transposed, .normal), (.normal, .transposed),
-                (.transposed, .transposed)]
-            {
+            for (la, lb) in [
+                (MatMul.Layout.normal, MatMul.Layout.normal), (.transposed, .normal), (.normal, .transposed),
+                (.transposed, .transposed),
+            ] {
                 for withBias in [false, true] {
                     let expected = Self.textbook(
                         a, la == .transposed, b, lb == .transposed, withBias ? bias : nil, m: m, n: n, k: k)
@@ -130,7 +131,8 @@ final class MatMulTests: XCTestCase {
                 try a.withUnsafeBufferPointer { ap in
                     try b.withUnsafeBufferPointer { bp in
                         try c.withUnsafeMutableBufferPointer { cp in
-                            try MatMul.multiply(a: ap, .normal, b: bp, .normal, c: cp, m: m, n: n, k: k, threads: threads)
+                            try MatMul.multiply(
+                                a: ap, .normal, b: bp, .normal, c: cp, m: m, n: n, k: k, threads: threads)
                         }
                     }
                 }

@@ -36,7 +36,7 @@ final class DataTests: XCTestCase {
         c.dataset = "digits"
         let data = try c.loadData { _ in "" }
         XCTAssertEqual(data.train.count + data.test.count, 1797)
-        XCTAssertEqual(data.test.count, 360)  // ⌈0.2 · 1797⌉
+        XCTAssertEqual(data.test.count, 360) // ⌈0.2 · 1797⌉
         c.testShiftScale = 2
         c.testShiftOffset = 0.5
         let shifted = try c.loadData { _ in "" }

@@ -33,6 +33,6 @@ final class PortableMathTests: XCTestCase {
         XCTAssertEqual(PortableMath.exp(-1000), 0)
         XCTAssertTrue(PortableMath.log(-1).isNaN)
         XCTAssertEqual(PortableMath.log(0), -.infinity)
-        XCTAssertEqual(PortableMath.exp(-744), Foundation.exp(-744))  // subnormal result
+        XCTAssertEqual(PortableMath.exp(-744), Foundation.exp(-744)) // subnormal result
     }
 }

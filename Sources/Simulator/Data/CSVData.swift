@@ -21,7 +21,7 @@ public enum CSVData {
             }
             let numbers = cells.map { Double($0) }
             if rows.isEmpty && width == nil && numbers.allSatisfy({ $0 == nil }) {
-                width = cells.count  // a header
+                width = cells.count // a header
                 firstRow = index + 1
                 continue
             }

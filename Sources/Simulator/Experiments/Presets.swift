@@ -42,7 +42,10 @@ public enum Presets {
             compare: { outcome in
                 // Per-layer activation norms of the initial network (step 0), every run.
                 let norms: [(String, JSONValue)] = outcome.records.filter { $0.step == 0 }.map { record in
-                    (record.run, .doubles(record.layers.filter { $0.kind == "hidden" }.map { $0.activationNorm ?? .nan }))
+                    (
+                        record.run,
+                        .doubles(record.layers.filter { $0.kind == "hidden" }.map { $0.activationNorm ?? .nan })
+                    )
                 }
                 return [
                     ("statuses", .object(outcome.results.map { ($0.name, .string($0.status.rawValue)) })),
@@ -108,7 +111,8 @@ public enum Presets {
         ln.normalization = .layernorm
         return Preset(
             name: "layernorm-vs-batchnorm",
-            claim: "at the same initialization and learning rate, layer norm trains the MLP to a higher loss than batch norm",
+            claim:
+                "at the same initialization and learning rate, layer norm trains the MLP to a higher loss than batch norm",
             source: "notes 003, \"LayerNorm illustration\"", runs: [("batchnorm", bn), ("layernorm", ln)],
             compare: lossComparison("batchnorm", "layernorm"))
     }()
@@ -263,11 +267,15 @@ public enum Presets {
             name: "edge-of-stability",
             claim:
                 "full-batch gradient descent at step size η raises the sharpness (top Hessian eigenvalue) to about 2/η, where it hovers, with and without batch norm",
-            source: "notes 003, Cohen et al., \"Gradient descent on neural networks typically occurs at the edge of stability\"",
+            source:
+                "notes 003, Cohen et al., \"Gradient descent on neural networks typically occurs at the edge of stability\"",
             runs: [("plain lr=0.4", c), ("batchnorm lr=1", bn)],
             prepare: { trainer in
                 trainer.recordExtras = { t in
-                    [("sharpness", try (t as! any Probes).sharpness(iterations: 20)), ("two_over_eta", 2 / t.config.learningRate)]
+                    [
+                        ("sharpness", try (t as! any Probes).sharpness(iterations: 20)),
+                        ("two_over_eta", 2 / t.config.learningRate),
+                    ]
                 }
             },
             measure: { trainer in

@@ -397,9 +397,11 @@ public final class Network<T: MatMulScalar>: @unchecked Sendable {
             if captureLayer == l && captured.what == "normalization" {
                 captured.dy = Array(dy.ro(b * c)).map { Double($0) }
                 captured.dx = Array(dx.ro(b * c)).map { Double($0) }
-                captured.dgamma = (parameters.index(layer: l + 1, kind: .gain).map { gradients.tensors[$0].array } ?? [])
+                captured.dgamma =
+                    (parameters.index(layer: l + 1, kind: .gain).map { gradients.tensors[$0].array } ?? [])
                     .map { Double($0) }
-                captured.dbeta = (parameters.index(layer: l + 1, kind: .shift).map { gradients.tensors[$0].array } ?? [])
+                captured.dbeta =
+                    (parameters.index(layer: l + 1, kind: .shift).map { gradients.tensors[$0].array } ?? [])
                     .map { Double($0) }
             }
         }

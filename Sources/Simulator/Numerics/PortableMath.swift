@@ -101,7 +101,8 @@ public enum PortableMath {
     public static func sinCos(_ x: Double) -> (sin: Double, cos: Double) {
         // x = k·π/2 + r, π/2 in three parts (Cody–Waite), |r| ≤ π/4.
         let k = (x * 0.636_619_772_367_581_343_08).rounded(.toNearestOrEven)
-        let r = ((x - k * 1.570_796_326_734_125_614_17) - k * 6.077_100_506_506_192_249_85e-11)
+        let r =
+            ((x - k * 1.570_796_326_734_125_614_17) - k * 6.077_100_506_506_192_249_85e-11)
             - k * 2.022_266_248_795_950_732_40e-21
         let r2 = r * r
         // sin r = r + r³·Σ_j (−1)^(j+1) r2^j/(2j+3)!, j ≤ 7; cos r = 1 − r2/2 + r2²·Σ_j (−1)^j r2^j/(2j+4)!,
@@ -140,6 +141,11 @@ public enum PortableMath {
     /// The logistic function 1/(1 + e⁻ˣ).
     @inlinable
     public static func sigmoid(_ x: Double) -> Double {
-        x >= 0 ? 1 / (1 + exp(-x)) : { let e = exp(x); return e / (1 + e) }()
+        x >= 0
+            ? 1 / (1 + exp(-x))
+            : {
+                let e = exp(x)
+                return e / (1 + e)
+            }()
     }
 }

@@ -33,7 +33,9 @@ final class Optimizer<T: MatMulScalar> {
     }
 
     /// One update. Returns ‖Δθ‖² and ‖θ_before‖² per tensor when `measure` (else empty).
-    func step(_ parameters: Parameters<T>, _ gradients: Parameters<T>, measure: Bool) -> [(change: Double, before: Double)] {
+    func step(_ parameters: Parameters<T>, _ gradients: Parameters<T>, measure: Bool) -> [(
+        change: Double, before: Double
+    )] {
         t += 1
         if kind == .sgd && momentum > 0 && first == nil { first = parameters.zeros() }
         if kind == .adam && first == nil {

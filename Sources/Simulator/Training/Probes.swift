@@ -94,7 +94,7 @@ extension Simulation: Probes {
             if eval.isEmpty {
                 eval = row
             } else if row != eval {
-                eval = row.map { _ in .nan }  // eval mode must not depend on the companions
+                eval = row.map { _ in .nan } // eval mode must not depend on the companions
             }
         }
         return (train, eval)

@@ -92,4 +92,3 @@ public struct RunResult: Sendable {
     /// Figures an experiment adds to the run.
     public var extra: [(String, JSONValue)] = []
 }
-

@@ -70,7 +70,8 @@ public struct SimulationConfig: Sendable, Equatable {
         }
         guard dropout.count == 1 || dropout.count == hidden.count else {
             throw SimulatorError(
-                "--dropout has \(dropout.count) values for \(hidden.count) hidden layers; give one value or one per layer")
+                "--dropout has \(dropout.count) values for \(hidden.count) hidden layers; give one value or one per layer"
+            )
         }
         for p in dropout where !(p >= 0 && p < 1) {
             throw SimulatorError("--dropout \(p) must lie in [0, 1) (inverted dropout scales kept units by 1/(1 − p))")
@@ -121,7 +122,9 @@ public struct SimulationConfig: Sendable, Equatable {
     }
 
     /// The drop probability of each hidden layer.
-    public var dropoutPerLayer: [Double] { dropout.count == 1 ? Array(repeating: dropout[0], count: hidden.count) : dropout }
+    public var dropoutPerLayer: [Double] {
+        dropout.count == 1 ? Array(repeating: dropout[0], count: hidden.count) : dropout
+    }
 
     /// The model for a data set.
     public func modelSpec(for data: DataSplit) throws -> ModelSpec {
@@ -162,7 +165,8 @@ extension SimulationConfig {
                 source: "the file \(dataset)")
         } else {
             throw SimulatorError(
-                "--dataset \(dataset) is unknown; give circle, xor, gaussians, spiral, regression, digits or a FILE.csv")
+                "--dataset \(dataset) is unknown; give circle, xor, gaussians, spiral, regression, digits or a FILE.csv"
+            )
         }
         if testShiftScale != 1 || testShiftOffset != 0 {
             split.test = split.test.shifted(scale: testShiftScale, offset: testShiftOffset)

@@ -92,7 +92,9 @@ public final class Simulation<T: MatMulScalar>: Trainer {
         loss = config.resolvedLoss(data.task)
         batch = config.resolvedBatch(trainCount: data.train.count)
         stepsPerEpoch = max(1, data.train.count / batch)
-        totalSteps = config.epochs.map { $0 * max(1, data.train.count / config.resolvedBatch(trainCount: data.train.count)) } ?? config.steps
+        totalSteps =
+            config.epochs.map { $0 * max(1, data.train.count / config.resolvedBatch(trainCount: data.train.count)) }
+            ?? config.steps
         shuffleSeed = RandomPurpose.shuffling.seed(config.seed)
         initial = network.parameters.copy()
         try start()
@@ -160,20 +162,23 @@ public final class Simulation<T: MatMulScalar>: Trainer {
         }
         try network.backward(ws)
         if let bad = firstNonFiniteGradient() {
-            divergence = Divergence(step: t, layer: bad.layer, quantity: "gradient of the \(bad.kind)", value: bad.value)
+            divergence = Divergence(
+                step: t, layer: bad.layer, quantity: "gradient of the \(bad.kind)", value: bad.value)
             return false
         }
         let logged = t % config.logEvery == 0 || t == totalSteps
         let changes = optimizer.step(network.parameters, network.gradients, measure: logged)
         if let bad = firstNonFinite(network.parameters) {
-            divergence = Divergence(step: t, layer: bad.layer, quantity: "\(bad.kind) after the update", value: bad.value)
+            divergence = Divergence(
+                step: t, layer: bad.layer, quantity: "\(bad.kind) after the update", value: bad.value)
             return false
         }
         if logged {
             let r = try record(ws, batchLoss: sum / Double(batch), changes: changes)
             records.append(r)
             if !r.trainLoss.isFinite {
-                divergence = Divergence(step: t, layer: nil, quantity: "training loss (eval mode)", value: text(r.trainLoss))
+                divergence = Divergence(
+                    step: t, layer: nil, quantity: "training loss (eval mode)", value: text(r.trainLoss))
                 return false
             }
         }
@@ -217,7 +222,9 @@ public final class Simulation<T: MatMulScalar>: Trainer {
 
     // MARK: - Figures
 
-    func record(_ ws: Workspace<T>, batchLoss: Double, changes: [(change: Double, before: Double)]?) throws -> StepRecord {
+    func record(_ ws: Workspace<T>, batchLoss: Double, changes: [(change: Double, before: Double)]?) throws
+        -> StepRecord
+    {
         let (trainLoss, trainAccuracy) = try evaluate(data.train, batchStatistics: false, chunk: 256)
         var testLoss: Double? = nil
         var testAccuracy: Double? = nil

@@ -1,5 +1,5 @@
-import Foundation
 import Exact
+import Foundation
 import OrderedJSON
 import Reference
 import Vectors
@@ -51,7 +51,10 @@ public struct ZoomReport: Sendable {
                 "errors",
                 .object(
                     rows.map {
-                        ($0.name, .object([("max_ulp", .int(Int($0.maxUlp))), ("normwise_rel_err", .double($0.normwise))]))
+                        (
+                            $0.name,
+                            .object([("max_ulp", .int(Int($0.maxUlp))), ("normwise_rel_err", .double($0.normwise))])
+                        )
                     })
             ),
         ])
@@ -182,7 +185,10 @@ enum ZoomCase {
         if c.what == "dropout" {
             input.op = "dropout"
             let p = spec.dropout[layer]
-            input.params = [("p", hex(precision == .f32 ? Double(Float(p)) : p, precision)), ("mode", "train"), ("variant", "inverted")]
+            input.params = [
+                ("p", hex(precision == .f32 ? Double(Float(p)) : p, precision)), ("mode", "train"),
+                ("variant", "inverted"),
+            ]
             input.inputs = [
                 ("x", tensor(c.x, shape: shape, precision)),
                 ("mask", tensor(c.mask.map { Double($0) }, shape: shape, precision)),
@@ -203,7 +209,9 @@ enum ZoomCase {
             input.op = "batchnorm"
             let running = spec.running
             input.convention = running.convention.name
-            input.params = [("eps", hex(epsT, precision)), ("momentum", hex(running.momentum, .f64)), ("mode", "train")]
+            input.params = [
+                ("eps", hex(epsT, precision)), ("momentum", hex(running.momentum, .f64)), ("mode", "train"),
+            ]
             if running.convention.averaging != .exponential {
                 input.params.append(("batches_seen", String(c.batchesSeen)))
             }

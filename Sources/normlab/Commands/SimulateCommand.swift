@@ -26,7 +26,8 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Write one JSON object per logged step and run to FILE (JSON lines).") var metrics: String?
     @Option(
         parsing: .upToNextOption,
-        help: "LAYER@STEP FILE: write the input of that layer's normalization (or dropout) at that step as a case file.")
+        help: "LAYER@STEP FILE: write the input of that layer's normalization (or dropout) at that step as a case file."
+    )
     var dumpCase: [String] = []
     @Option(help: "Per-layer tables: none, ends (first and last logged step) or every logged step (default ends).")
     var layers: String = "ends"
@@ -56,7 +57,8 @@ struct SimulateCommand: ParsableCommand {
             if let preset {
                 guard let p = Presets.named(preset) else {
                     throw InputError(
-                        "--preset \(preset) is unknown; known presets: \(Presets.all.map(\.name).joined(separator: ", "))")
+                        "--preset \(preset) is unknown; known presets: \(Presets.all.map(\.name).joined(separator: ", "))"
+                    )
                 }
                 experiment = try Experiment(preset: p, adjust: { try settings.apply(to: $0) })
             } else {

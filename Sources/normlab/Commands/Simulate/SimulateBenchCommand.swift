@@ -26,8 +26,12 @@ struct SimulateBenchCommand: ParsableCommand {
 
     func validate() throws {
         guard steps >= 1 else { throw ValidationError("--steps \(steps) must be at least 1") }
-        guard (1...100).contains(repetitions) else { throw ValidationError("--repetitions \(repetitions) must be 1…100") }
-        guard threadList != nil else { throw ValidationError("--threads \"\(threads)\" must be positive integers like 1,2") }
+        guard (1...100).contains(repetitions) else {
+            throw ValidationError("--repetitions \(repetitions) must be 1…100")
+        }
+        guard threadList != nil else {
+            throw ValidationError("--threads \"\(threads)\" must be positive integers like 1,2")
+        }
     }
 
     var threadList: [Int]? {
@@ -38,7 +42,7 @@ struct SimulateBenchCommand: ParsableCommand {
 
     /// The benchmarked networks (also what the PyTorch script builds).
     static var networks: [(String, SimulationConfig)] {
-        var deep = Presets.initScale.runs[1].1  // c = 2
+        var deep = Presets.initScale.runs[1].1 // c = 2
         deep.steps = 1_000_000
         deep.logEvery = 1_000_000
         var small = SimulationConfig()

@@ -35,7 +35,8 @@ struct SimulationOptions: ParsableArguments {
             "Batch norm running statistics: a convention NormLab knows (pytorch, pytorch-cma, keras, onnx, caffe, notes-002, …; default pytorch)."
     )
     var convention: String?
-    @Option(help: "Batch norm momentum, in the convention's meaning (default: the convention's).") var bnMomentum: Double?
+    @Option(help: "Batch norm momentum, in the convention's meaning (default: the convention's).") var bnMomentum:
+        Double?
     @Option(help: "ε of the normalization (default: the convention's for batch norm, 1e-5 otherwise).") var eps: Double?
     @Option(help: "Groups of group norm; must divide every hidden width (default 2).") var groups: Int?
     @Option(help: "Inverted dropout drop probability p, one for all hidden layers or one per layer (default 0).")

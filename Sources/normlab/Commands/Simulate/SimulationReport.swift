@@ -21,7 +21,8 @@ struct SimulationReport {
     func header(_ trainer: any Trainer) -> String {
         let c = trainer.config
         let d = trainer.data
-        var out = "\n== run \(trainer.name): \(d.name), \(d.train.count) train / \(d.test.count) test; hidden \(c.hidden.count == 1 ? "\(c.hidden[0])" : c.hidden.count > 6 ? "\(c.hidden.count)×\(c.hidden[0])" : c.hidden.map(String.init).joined(separator: ","))"
+        var out =
+            "\n== run \(trainer.name): \(d.name), \(d.train.count) train / \(d.test.count) test; hidden \(c.hidden.count == 1 ? "\(c.hidden[0])" : c.hidden.count > 6 ? "\(c.hidden.count)×\(c.hidden[0])" : c.hidden.map(String.init).joined(separator: ","))"
         out += ", \(c.activation.rawValue), norm \(c.normalization.rawValue)"
         if c.normalization != .none { out += " (\(c.position.rawValue))" }
         out += ", init \(c.initialization), lr \(shortestText(c.learningRate)), \(trainer.totalSteps) steps\n"
@@ -44,9 +45,10 @@ struct SimulationReport {
 
     func layerTable(_ r: StepRecord) -> String {
         let hasBN = r.layers.contains { $0.batchMean != nil }
-        var head = ["layer", "act mean", "act std", "act norm", "dead", "grad norm", "weight norm", "ΔW/W", "drift"]
-        if hasBN { head += ["BN μ batch", "BN μ run", "BN σ² batch", "BN σ² run"] }
-        var out = "  per layer at step \(r.step):\n" + columns(head) + "\n"
+        var head = ["layer", "act mean", "act std", "act norm", "dead", "‖∇W‖", "‖W‖", "‖ΔW‖/‖W‖", "drift"]
+        if hasBN { head += ["μ batch", "μ running", "σ² batch", "σ² running"] }
+        var out = "  per layer at step \(r.step) (drift = ‖W − W₀‖/‖W₀‖; μ, σ²: batch norm, channel means):\n"
+        out += columns(head) + "\n"
         for f in r.layers {
             var row = [
                 f.kind == "output" ? "out \(f.layer)" : String(f.layer), number(f.activationMean),
@@ -87,7 +89,8 @@ struct SimulationReport {
             for (name, value) in outcome.findings { out += "   \(name): \(value.compact())\n" }
         }
         if let zoom = outcome.zoom {
-            out += "\n== exact zoom: \(zoom.op) of layer \(zoom.layer) at step \(zoom.step) (\(zoom.precision)), case written to \(zoom.file)\n"
+            out +=
+                "\n== exact zoom: \(zoom.op) of layer \(zoom.layer) at step \(zoom.step) (\(zoom.precision)), case written to \(zoom.file)\n"
             out += "   the kernel's outputs on this live batch against the exact values:\n"
             out += columns(["output", "max ulp", "normwise"]) + "\n"
             for row in zoom.rows { out += columns([row.name, String(row.maxUlp), number(row.normwise)]) + "\n" }
