@@ -110,7 +110,7 @@ struct SimulateBenchCommand: ParsableCommand {
             print(JSONValue.array(rows + matmulRows).serialized())
         } else {
             print("normlab bench simulate  (median of \(repetitions) × \(steps) steps; \(defaultKernelThreads) cores)")
-            lines.forEach { print($0) }
+            for line in lines { print(line) }
         }
     }
 
