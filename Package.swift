@@ -11,7 +11,8 @@ let package = Package(
         .library(name: "Kernels", targets: ["Kernels"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/onevcat/Rainbow", from: "4.2.2"),
     ],
     targets: [
         // GMP, found through pkg-config; the providers give SwiftPM's install hint.
@@ -51,6 +52,8 @@ let package = Package(
         ),
         // Lesson files → steps: the format, the registry, the stepping engine, plain-text rendering.
         .target(name: "Lessons", dependencies: ["Reference", "Exact"]),
+        // Charts as data → terminal text and SVG; knows nothing of what it draws.
+        .target(name: "Plots", dependencies: ["Rainbow"]),
         .executableTarget(
             name: "normlab",
             dependencies: [
@@ -63,6 +66,7 @@ let package = Package(
                 "SplitMix",
                 "Lessons",
                 "Simulator",
+                "Plots",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -75,6 +79,9 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),
         .testTarget(name: "CLITests"),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Vectors", "Reference", "OrderedJSON"]),
-        .testTarget(name: "LessonsTests", dependencies: ["Lessons", "TestSupport"], exclude: ["Transcripts"]),
+        .testTarget(
+            name: "LessonsTests", dependencies: ["Lessons", "TestSupport", "SplitMix"],
+            exclude: ["Transcripts", "Exercises"]),
+        .testTarget(name: "PlotsTests", dependencies: ["Plots"], exclude: ["Snapshots"]),
     ]
 )

@@ -1,5 +1,6 @@
 /// Why an exact value could not be produced. Every case names the offending
-/// value and the rule it breaks, so a caller can print `description` as is.
+/// value and the rule it breaks, on one line, so a caller can print
+/// `description` as is.
 public enum ExactError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A string that is not a number in any accepted syntax.
     case unparsable(String, reason: String)
@@ -15,6 +16,13 @@ public enum ExactError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The square root of a value that is itself irrational and not a square
     /// in its field: a nested radical, outside what `Surd` represents.
     case nestedRadical(String)
+    /// A written exponent beyond `ExactLimits.decimalExponent` (base 10) or
+    /// `ExactLimits.binaryExponent` (base 2), as written in the text.
+    case exponentBeyondLimit(String, exponent: String, base: Int)
+    /// A value whose integers would need more than `ExactLimits.bitsPerValue` bits.
+    case beyondSizeLimit(String, bits: Int)
+    /// A value with more than `ExactLimits.radicands` distinct square roots.
+    case beyondRadicandLimit(String)
 
     public var description: String {
         switch self {
@@ -28,13 +36,58 @@ public enum ExactError: Error, Equatable, Sendable, CustomStringConvertible {
             return "sqrt of \(quoted(text)) is not real; a radicand must be >= 0"
         case .mixedFields(let text):
             return
-                "\(text) mixes square roots of different radicands; this operation needs a single quadratic field a + b*sqrt(s)"
+                "\(quoted(text)) mixes square roots of different radicands; this operation needs a single quadratic field a + b*sqrt(s)"
         case .nestedRadical(let text):
             return
-                "sqrt(\(text)) is a nested radical; exact square roots are taken of rational values (or squares in their field) only"
+                "sqrt of \(quoted(text)) is a nested radical; exact square roots are taken of rational values (or squares in their field) only"
+        case .exponentBeyondLimit(let text, let exponent, let base):
+            let (kind, limit) =
+                base == 2 ? ("binary", ExactLimits.binaryExponent) : ("decimal", ExactLimits.decimalExponent)
+            return
+                "cannot read \(quoted(text)) exactly: its \(kind) exponent \(shortened(exponent)) is beyond the exponent limit ±\(limit)"
+        case .beyondSizeLimit(let text, let bits):
+            return
+                "cannot read \(quoted(text)) exactly: its integers need \(bits) bits, beyond the size limit of \(ExactLimits.bitsPerValue) bits for a value read from text"
+        case .beyondRadicandLimit(let text):
+            return
+                "cannot read \(quoted(text)) exactly: it has more than \(ExactLimits.radicands) distinct square roots, the limit for a value read from text"
         }
     }
 }
 
-@inline(__always)
-func quoted(_ text: String) -> String { "\"\(text)\"" }
+/// `text` in double quotes, escaped and shortened so that an error message
+/// stays one readable line whatever the input held.
+func quoted(_ text: String) -> String {
+    let scalarCount = text.unicodeScalars.count
+    guard scalarCount > 64 else { return "\"\(escaped(text, keeping: 64))\"" }
+    return "\"\(escaped(text, keeping: 48))…\" (\(scalarCount) characters)"
+}
+
+/// A short token (an exponent as written), cut after 20 characters.
+func shortened(_ token: String) -> String {
+    token.unicodeScalars.count > 24 ? escaped(token, keeping: 20) + "…" : escaped(token, keeping: 24)
+}
+
+/// The first `limit` Unicode scalars of `text` with quotes, backslashes,
+/// control, format and line-separator characters written as escapes, so that
+/// no input can break a message across lines or reorder it on screen.
+func escaped(_ text: String, keeping limit: Int) -> String {
+    var result = ""
+    for scalar in text.unicodeScalars.prefix(limit) {
+        switch scalar {
+        case "\"": result += "\\\""
+        case "\\": result += "\\\\"
+        case "\n": result += "\\n"
+        case "\r": result += "\\r"
+        case "\t": result += "\\t"
+        default:
+            switch scalar.properties.generalCategory {
+            case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .unassigned, .privateUse:
+                result += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            default:
+                result.unicodeScalars.append(scalar)
+            }
+        }
+    }
+    return result
+}

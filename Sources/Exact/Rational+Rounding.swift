@@ -1,4 +1,4 @@
-import CGMP
+internal import CGMP
 
 /// Correct rounding of exact rationals: to binary floating point (nearest,
 /// ties to even, subnormals and overflow as IEEE 754 specifies) and to a
@@ -21,26 +21,27 @@ extension Rational {
     func fastRounded<F: BinaryFloatingPoint>(to _: F.Type) -> F? {
         let precision = F.significandBitCount + 1
         guard precision <= 64 else { return nil }
-        let value = storage.value
-        let sign = cgmp_mpq_sgn(value)
-        if sign == 0 { return 0 }
-        let num = cgmp_mpq_numref_const(value)
-        let den = cgmp_mpq_denref_const(value)
-        let numBits = Int(__gmpz_sizeinbase(num, 2))
-        let denBits = Int(__gmpz_sizeinbase(den, 2))
-        guard numBits <= 64 else { return nil }
-        let magnitude = __gmpz_getlimbn(num, 0)
-        if numBits <= precision && denBits <= precision {
-            let quotient = F(UInt64(magnitude)) / F(UInt64(__gmpz_getlimbn(den, 0)))
-            return sign < 0 ? -quotient : quotient
+        return withUnsafeMPQPointer { value in
+            let sign = cgmp_mpq_sgn(value)
+            if sign == 0 { return 0 }
+            let num = cgmp_mpq_numref_const(value)
+            let den = cgmp_mpq_denref_const(value)
+            let numBits = Int(__gmpz_sizeinbase(num, 2))
+            let denBits = Int(__gmpz_sizeinbase(den, 2))
+            guard numBits <= 64 else { return nil }
+            let magnitude = __gmpz_getlimbn(num, 0)
+            if numBits <= precision && denBits <= precision {
+                let quotient = F(UInt64(magnitude)) / F(UInt64(__gmpz_getlimbn(den, 0)))
+                return sign < 0 ? -quotient : quotient
+            }
+            let shift = Int(__gmpz_scan1(den, 0))
+            guard shift == denBits - 1 else { return nil } // q is not a power of two
+            // |p|·2^−e ≥ 2^−e; keep the result normal: exponent of the result ≥ numBits − 1 − e.
+            guard numBits - 1 - shift - precision >= Int(F.leastNormalMagnitude.exponent) else { return nil }
+            let rounded = F(UInt64(magnitude)) // correctly rounded (nearest, ties to even)
+            let scaled = F(sign: .plus, exponent: F.Exponent(-shift), significand: rounded)
+            return sign < 0 ? -scaled : scaled
         }
-        let shift = Int(__gmpz_scan1(den, 0))
-        guard shift == denBits - 1 else { return nil } // q is not a power of two
-        // |p|·2^−e ≥ 2^−e; keep the result normal: exponent of the result ≥ numBits − 1 − e.
-        guard numBits - 1 - shift - precision >= Int(F.leastNormalMagnitude.exponent) else { return nil }
-        let rounded = F(UInt64(magnitude)) // correctly rounded (nearest, ties to even)
-        let scaled = F(sign: .plus, exponent: F.Exponent(-shift), significand: rounded)
-        return sign < 0 ? -scaled : scaled
     }
 
     /// The integer nearest to self, ties to even.

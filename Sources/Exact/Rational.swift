@@ -1,29 +1,25 @@
-import CGMP
+internal import CGMP
 
 /// An exact rational number over GMP's `mpq_t`, always in lowest terms with a
 /// positive denominator, with value semantics (see `BigInt` for the storage
-/// discipline: one owner, `mpq_set` to copy, `mpq_clear` in `deinit`).
+/// discipline: a private owner of the C value, scoped pointer access,
+/// copy-on-write with `mpq_set`, `mpq_clear` in `deinit`; an `mpq_t` is never
+/// copied bitwise).
 public struct Rational: @unchecked Sendable {
     /// One allocation holding the object header and the C struct (tail
-    /// allocated), whose address is stable for the object's lifetime; GMP
-    /// allocates the limbs.
-    @usableFromInline
-    final class Storage: ManagedBuffer<Void, __mpq_struct> {
-        /// The C value.
-        @inline(__always)
-        var value: UnsafeMutablePointer<__mpq_struct> { withUnsafeMutablePointerToElements { $0 } }
-
+    /// allocated, so its address is stable and reached without exclusivity
+    /// checks); GMP allocates the limbs.
+    private final class Storage: ManagedBuffer<Void, __mpq_struct> {
         static func make() -> Storage {
             let storage = unsafeDowncast(Storage.create(minimumCapacity: 1) { _ in }, to: Storage.self)
             storage.withUnsafeMutablePointerToElements { __gmpq_init($0) }
             return storage
         }
 
-        static func make(copying other: UnsafePointer<__mpq_struct>) -> Storage {
-            let storage = unsafeDowncast(Storage.create(minimumCapacity: 1) { _ in }, to: Storage.self)
-            storage.withUnsafeMutablePointerToElements {
-                __gmpq_init($0)
-                __gmpq_set($0, other)
+        static func make(copying other: Storage) -> Storage {
+            let storage = make()
+            other.withUnsafeMutablePointerToElements { source in
+                storage.withUnsafeMutablePointerToElements { __gmpq_set($0, source) }
             }
             return storage
         }
@@ -33,20 +29,57 @@ public struct Rational: @unchecked Sendable {
         }
     }
 
-    @usableFromInline var storage: Storage
+    private var storage: Storage
 
-    init(storage: Storage) { self.storage = storage }
+    private init(storage: Storage) { self.storage = storage }
 
-    static func make(_ body: (UnsafeMutablePointer<__mpq_struct>) -> Void) -> Rational {
+    /// Read access to the C value, for the duration of `body` only.
+    @inline(__always)
+    func withUnsafeMPQPointer<R>(_ body: (UnsafePointer<__mpq_struct>) throws -> R) rethrows -> R {
+        try storage.withUnsafeMutablePointerToElements { try body(UnsafePointer($0)) }
+    }
+
+    /// Write access to the C value, for the duration of `body` only; a value
+    /// whose storage is shared is copied first (with `mpq_set`). `body` must
+    /// leave the value in lowest terms with a positive denominator.
+    @inline(__always)
+    mutating func withUnsafeMutableMPQPointer<R>(_ body: (UnsafeMutablePointer<__mpq_struct>) throws -> R) rethrows
+        -> R
+    {
+        if !isKnownUniquelyReferenced(&storage) { storage = Storage.make(copying: storage) }
+        return try storage.withUnsafeMutablePointerToElements(body)
+    }
+
+    /// A fresh value written by `body` into an initialised `mpq_t` (which it
+    /// must leave canonical).
+    @inline(__always)
+    static func make(_ body: (UnsafeMutablePointer<__mpq_struct>) throws -> Void) rethrows -> Rational {
         let storage = Storage.make()
-        body(storage.value)
+        try storage.withUnsafeMutablePointerToElements(body)
         return Rational(storage: storage)
     }
 
-    mutating func makeUnique() {
-        if !isKnownUniquelyReferenced(&storage) {
-            storage = Storage.make(copying: storage.value)
-        }
+    /// A fresh value computed from this one.
+    @inline(__always)
+    func map(_ body: (UnsafeMutablePointer<__mpq_struct>, UnsafePointer<__mpq_struct>) -> Void) -> Rational {
+        withUnsafeMPQPointer { source in Rational.make { body($0, source) } }
+    }
+
+    /// A fresh value computed from two.
+    @inline(__always)
+    static func combine(
+        _ lhs: Rational, _ rhs: Rational,
+        _ body: (UnsafeMutablePointer<__mpq_struct>, UnsafePointer<__mpq_struct>, UnsafePointer<__mpq_struct>) -> Void
+    ) -> Rational {
+        lhs.withUnsafeMPQPointer { a in rhs.withUnsafeMPQPointer { b in Rational.make { body($0, a, b) } } }
+    }
+
+    /// A fresh integer computed from the numerator and denominator.
+    @inline(__always)
+    func mapParts(
+        _ body: (UnsafeMutablePointer<__mpz_struct>, UnsafePointer<__mpz_struct>, UnsafePointer<__mpz_struct>) -> Void
+    ) -> BigInt {
+        withUnsafeMPQPointer { q in BigInt.make { body($0, cgmp_mpq_numref_const(q), cgmp_mpq_denref_const(q)) } }
     }
 
     public static let zero = Rational(0)
@@ -59,26 +92,26 @@ public struct Rational: @unchecked Sendable {
     }
 
     public init(_ integer: BigInt) {
-        self = .make { __gmpq_set_z($0, integer.storage.value) }
+        self = integer.withUnsafeMPZPointer { z in .make { __gmpq_set_z($0, z) } }
     }
 
     /// numerator / denominator, reduced. The denominator must be non-zero.
     public init(_ numerator: BigInt, _ denominator: BigInt) throws {
         guard !denominator.isZero else { throw ExactError.divisionByZero("\(numerator)/0") }
-        self = .make { q in
-            __gmpz_set(cgmp_mpq_numref(q), numerator.storage.value)
-            __gmpz_set(cgmp_mpq_denref(q), denominator.storage.value)
-            __gmpq_canonicalize(q)
-        }
+        self.init(uncheckedNumerator: numerator, denominator: denominator)
     }
 
     /// numerator / denominator for a denominator already known to be non-zero.
     init(uncheckedNumerator numerator: BigInt, denominator: BigInt) {
         precondition(!denominator.isZero)
-        self = .make { q in
-            __gmpz_set(cgmp_mpq_numref(q), numerator.storage.value)
-            __gmpz_set(cgmp_mpq_denref(q), denominator.storage.value)
-            __gmpq_canonicalize(q)
+        self = numerator.withUnsafeMPZPointer { n in
+            denominator.withUnsafeMPZPointer { d in
+                .make { q in
+                    __gmpz_set(cgmp_mpq_numref(q), n)
+                    __gmpz_set(cgmp_mpq_denref(q), d)
+                    __gmpq_canonicalize(q)
+                }
+            }
         }
     }
 
@@ -94,26 +127,26 @@ public struct Rational: @unchecked Sendable {
     }
 
     public var numerator: BigInt {
-        BigInt.make { __gmpz_set($0, cgmp_mpq_numref_const(storage.value)) }
+        mapParts { result, numerator, _ in __gmpz_set(result, numerator) }
     }
 
     public var denominator: BigInt {
-        BigInt.make { __gmpz_set($0, cgmp_mpq_denref_const(storage.value)) }
+        mapParts { result, _, denominator in __gmpz_set(result, denominator) }
     }
 
     /// −1, 0 or 1.
-    public var signum: Int { Int(cgmp_mpq_sgn(storage.value)) }
+    public var signum: Int { withUnsafeMPQPointer { Int(cgmp_mpq_sgn($0)) } }
     public var isZero: Bool { signum == 0 }
-    public var isInteger: Bool { __gmpz_cmp_ui(cgmp_mpq_denref_const(storage.value), 1) == 0 }
+    public var isInteger: Bool { withUnsafeMPQPointer { __gmpz_cmp_ui(cgmp_mpq_denref_const($0), 1) == 0 } }
 
     public var magnitude: Rational {
-        signum >= 0 ? self : .make { __gmpq_abs($0, storage.value) }
+        signum >= 0 ? self : map { __gmpq_abs($0, $1) }
     }
 
     /// 1/self; throws for zero.
     public func reciprocal() throws -> Rational {
         guard !isZero else { throw ExactError.divisionByZero("1/0") }
-        return .make { __gmpq_inv($0, storage.value) }
+        return map { __gmpq_inv($0, $1) }
     }
 
     /// self^exponent; a negative exponent of zero throws.
@@ -126,21 +159,21 @@ public struct Rational: @unchecked Sendable {
 
     /// The largest integer ≤ self.
     public var floor: BigInt {
-        BigInt.make { __gmpz_fdiv_q($0, cgmp_mpq_numref_const(storage.value), cgmp_mpq_denref_const(storage.value)) }
+        mapParts { __gmpz_fdiv_q($0, $1, $2) }
     }
 
     /// The smallest integer ≥ self.
     public var ceiling: BigInt {
-        BigInt.make { __gmpz_cdiv_q($0, cgmp_mpq_numref_const(storage.value), cgmp_mpq_denref_const(storage.value)) }
+        mapParts { __gmpz_cdiv_q($0, $1, $2) }
     }
 
     /// self · 2^k for any integer k.
     public func timesPowerOfTwo(_ k: Int) -> Rational {
-        .make { result in
+        map { result, source in
             if k >= 0 {
-                __gmpq_mul_2exp(result, storage.value, UInt(k))
+                __gmpq_mul_2exp(result, source, UInt(k))
             } else {
-                __gmpq_div_2exp(result, storage.value, UInt(-k))
+                __gmpq_div_2exp(result, source, UInt(k.magnitude))
             }
         }
     }
@@ -163,36 +196,39 @@ extension Rational: ExpressibleByIntegerLiteral {
 
 extension Rational: Equatable, Comparable, Hashable {
     public static func == (lhs: Rational, rhs: Rational) -> Bool {
-        __gmpq_equal(lhs.storage.value, rhs.storage.value) != 0
+        lhs.withUnsafeMPQPointer { a in rhs.withUnsafeMPQPointer { b in __gmpq_equal(a, b) != 0 } }
     }
 
     public static func < (lhs: Rational, rhs: Rational) -> Bool {
-        __gmpq_cmp(lhs.storage.value, rhs.storage.value) < 0
+        lhs.withUnsafeMPQPointer { a in rhs.withUnsafeMPQPointer { b in __gmpq_cmp(a, b) < 0 } }
     }
 
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(numerator)
-        hasher.combine(denominator)
+        // Lowest terms: equal values have equal numerators and denominators.
+        withUnsafeMPQPointer { q in
+            BigInt.hash(cgmp_mpq_numref_const(q), into: &hasher)
+            BigInt.hash(cgmp_mpq_denref_const(q), into: &hasher)
+        }
     }
 }
 
 extension Rational {
     public static func + (lhs: Rational, rhs: Rational) -> Rational {
-        .make { __gmpq_add($0, lhs.storage.value, rhs.storage.value) }
+        combine(lhs, rhs) { __gmpq_add($0, $1, $2) }
     }
 
     public static func - (lhs: Rational, rhs: Rational) -> Rational {
-        .make { __gmpq_sub($0, lhs.storage.value, rhs.storage.value) }
+        combine(lhs, rhs) { __gmpq_sub($0, $1, $2) }
     }
 
     public static func * (lhs: Rational, rhs: Rational) -> Rational {
-        .make { __gmpq_mul($0, lhs.storage.value, rhs.storage.value) }
+        combine(lhs, rhs) { __gmpq_mul($0, $1, $2) }
     }
 
     /// Division; the divisor must be non-zero (use `divided(by:)` to get an error instead).
     public static func / (lhs: Rational, rhs: Rational) -> Rational {
         precondition(!rhs.isZero, "Rational division by zero")
-        return .make { __gmpq_div($0, lhs.storage.value, rhs.storage.value) }
+        return combine(lhs, rhs) { __gmpq_div($0, $1, $2) }
     }
 
     public func divided(by divisor: Rational) throws -> Rational {
@@ -201,22 +237,19 @@ extension Rational {
     }
 
     public static prefix func - (operand: Rational) -> Rational {
-        .make { __gmpq_neg($0, operand.storage.value) }
+        operand.map { __gmpq_neg($0, $1) }
     }
 
     public static func += (lhs: inout Rational, rhs: Rational) {
-        lhs.makeUnique()
-        __gmpq_add(lhs.storage.value, lhs.storage.value, rhs.storage.value)
+        rhs.withUnsafeMPQPointer { b in lhs.withUnsafeMutableMPQPointer { __gmpq_add($0, $0, b) } }
     }
 
     public static func -= (lhs: inout Rational, rhs: Rational) {
-        lhs.makeUnique()
-        __gmpq_sub(lhs.storage.value, lhs.storage.value, rhs.storage.value)
+        rhs.withUnsafeMPQPointer { b in lhs.withUnsafeMutableMPQPointer { __gmpq_sub($0, $0, b) } }
     }
 
     public static func *= (lhs: inout Rational, rhs: Rational) {
-        lhs.makeUnique()
-        __gmpq_mul(lhs.storage.value, lhs.storage.value, rhs.storage.value)
+        rhs.withUnsafeMPQPointer { b in lhs.withUnsafeMutableMPQPointer { __gmpq_mul($0, $0, b) } }
     }
 }
 

@@ -47,6 +47,8 @@ where F.RawSignificand: FixedWidthInteger, F.RawExponent: FixedWidthInteger {
         let magnitude = Int64(x.exponentBitPattern) << Int64(F.significandBitCount) | Int64(x.significandBitPattern)
         return x.sign == .minus ? -magnitude : magnitude
     }
+    // |ordinal| < 2^63, so the distance is below 2^64: exact in UInt64 even
+    // when the Int64 difference of opposite signs would overflow.
     let (x, y) = (ordinal(a), ordinal(b))
-    return x >= y ? UInt64(x - y) : UInt64(y - x)
+    return x >= y ? UInt64(bitPattern: x &- y) : UInt64(bitPattern: y &- x)
 }

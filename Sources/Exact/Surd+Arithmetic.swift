@@ -24,25 +24,56 @@ extension Surd {
     }
 
     /// Merges radicands whose ratio is a rational square (only possible when a
-    /// radicand hides a square of a prime above the trial-division bound).
+    /// radicand hides a square of a prime above the trial-division bound),
+    /// comparing every pair: for parts of unknown relation (products).
     private static func mergingSquareRatios(_ terms: [Term]) -> [Term] {
         guard terms.count > 1 else { return terms }
         var result: [Term] = []
-        outer: for term in terms {
-            for index in result.indices {
-                let base = result[index].radicand
-                let product = base * term.radicand
-                if product.isPerfectSquare {
-                    // √m = (√(nm)/n)·√n
-                    let factor = Rational(uncheckedNumerator: product.integerSquareRoot(), denominator: base)
-                    let merged = result[index].coefficient + term.coefficient * factor
-                    result[index] = Term(coefficient: merged, radicand: base)
-                    continue outer
-                }
+        for term in terms {
+            if let index = result.indices.first(where: {
+                rootOfSquareProduct(result[$0].radicand, term.radicand) != nil
+            }) {
+                result[index] = moved(term, onto: result[index])
+            } else {
+                result.append(term)
             }
-            result.append(term)
         }
         return result.filter { !$0.coefficient.isZero }
+    }
+
+    /// √(n·m) when n·m is a perfect square (n/m is a rational square), else nil.
+    private static func rootOfSquareProduct(_ n: BigInt, _ m: BigInt) -> BigInt? {
+        let product = n * m
+        return product.isPerfectSquare ? product.integerSquareRoot() : nil
+    }
+
+    /// `base` plus `term` rewritten over base's radicand: c√m = c·(√(nm)/n)·√n.
+    private static func moved(_ term: Term, onto base: Term) -> Term {
+        let root = rootOfSquareProduct(base.radicand, term.radicand)!
+        let factor = Rational(uncheckedNumerator: root, denominator: base.radicand)
+        return Term(coefficient: base.coefficient + term.coefficient * factor, radicand: base.radicand)
+    }
+
+    /// The sum of two values in normal form. Each side's radicands are
+    /// independent already, so only pairs across the sides are compared:
+    /// |lhs|·|rhs| square tests, and a running sum of n roots costs n²/2.
+    private static func sum(_ lhs: Surd, _ rhs: Surd) -> Surd {
+        var merged = lhs.terms
+        var added: [Term] = []
+        for term in rhs.terms {
+            if let index = merged.indices.first(where: { merged[$0].radicand == term.radicand }) {
+                let coefficient = merged[index].coefficient + term.coefficient
+                merged[index] = Term(coefficient: coefficient, radicand: term.radicand)
+            } else if let index = merged.indices.first(where: {
+                rootOfSquareProduct(merged[$0].radicand, term.radicand) != nil
+            }) {
+                merged[index] = moved(term, onto: merged[index])
+            } else {
+                added.append(term)
+            }
+        }
+        let terms = (merged + added).filter { !$0.coefficient.isZero }.sorted { $0.radicand < $1.radicand }
+        return Surd(canonicalRational: lhs.rational + rhs.rational, terms: terms)
     }
 
     public static func + (lhs: Surd, rhs: Surd) -> Surd {
@@ -54,7 +85,7 @@ extension Surd {
             let terms = coefficient.isZero ? [] : [Term(coefficient: coefficient, radicand: lhs.terms[0].radicand)]
             return Surd(canonicalRational: lhs.rational + rhs.rational, terms: terms)
         }
-        return normalized(lhs.rational + rhs.rational, lhs.terms + rhs.terms)
+        return sum(lhs, rhs)
     }
 
     public static prefix func - (operand: Surd) -> Surd {
@@ -211,14 +242,28 @@ extension Surd {
     public static func /= (lhs: inout Surd, rhs: Surd) { lhs = lhs / rhs }
 }
 
+/// Value equality. Two normal forms of one number have the same rational part
+/// and the same number of terms, and their terms pair up by value (each root
+/// is one square class); c√n = d√m exactly when c and d have one sign and
+/// c²n = d²m. So the forms are compared through the signed squares c·|c|·n,
+/// which every form of a value shares, and so does the hash.
 extension Surd: Equatable, Hashable {
     public static func == (lhs: Surd, rhs: Surd) -> Bool {
-        lhs.rational == rhs.rational && lhs.terms == rhs.terms
+        guard lhs.rational == rhs.rational, lhs.terms.count == rhs.terms.count else { return false }
+        if lhs.terms == rhs.terms { return true }
+        return lhs.signedTermSquares == rhs.signedTermSquares
     }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(rational)
-        hasher.combine(terms)
+        hasher.combine(terms.count)
+        for square in signedTermSquares { hasher.combine(square) }
+    }
+
+    /// c·|c|·n for each term c√n, in increasing order: the same for every
+    /// normal form of the value.
+    private var signedTermSquares: [Rational] {
+        terms.map { $0.coefficient * $0.coefficient.magnitude * Rational($0.radicand) }.sorted()
     }
 }
 

@@ -1,4 +1,4 @@
-import CGMP
+internal import CGMP
 
 /// A fast, still exact, path for rounding a quadratic surd a + c·√n to a
 /// float: one fixed-point evaluation in GMP integers on a few scratch
@@ -17,9 +17,21 @@ extension Surd {
     where F.RawSignificand: FixedWidthInteger, F.RawExponent: FixedWidthInteger {
         guard terms.count == 1, F.significandBitCount + 1 <= 53 else { return nil }
         let term = terms[0]
-        let a = rational.storage.value
-        let c = term.coefficient.storage.value
-        let n = term.radicand.storage.value
+        return rational.withUnsafeMPQPointer { a in
+            term.coefficient.withUnsafeMPQPointer { c in
+                term.radicand.withUnsafeMPZPointer { n in
+                    Surd.fastRounded(a: a, c: c, n: n, as: F.self)
+                }
+            }
+        }
+    }
+
+    /// The fixed-point evaluation of a + c·√n, with the three C values lent
+    /// for the duration of the call.
+    private static func fastRounded<F: BinaryFloatingPoint>(
+        a: UnsafePointer<__mpq_struct>, c: UnsafePointer<__mpq_struct>, n: UnsafePointer<__mpz_struct>, as _: F.Type
+    ) -> F?
+    where F.RawSignificand: FixedWidthInteger, F.RawExponent: FixedWidthInteger {
         let aEstimate = __gmpq_get_d(a)
         let cEstimate = __gmpq_get_d(c)
         let nEstimate = __gmpz_get_d(n)
@@ -31,6 +43,7 @@ extension Surd {
         var s = 80 - Int(estimate.exponent)
         let g = max(0, Int(cEstimate.exponent) + 2)
 
+        // Scratch integers owned by this call.
         let scratch = UnsafeMutablePointer<__mpz_struct>.allocate(capacity: 5)
         for index in 0..<5 { __gmpz_init(scratch + index) }
         defer {

@@ -9,6 +9,11 @@
 /// The parser also takes decimals ("1.25e-5") and C99 hex floats ("0x1.8p+1")
 /// wherever a rational may stand, so every printed form and the usual ways of
 /// writing a number read back to the exact value.
+///
+/// A printed form is unique for a rational; a term `c*sqrt(n)` is unique up to
+/// square factors p² of n with p > 1000, which `splitSquare` does not look
+/// for (`1009*sqrt(2)` and `sqrt(2036162)` are one number). `==` compares
+/// values, so that is what a consumer should compare too.
 extension Surd: CustomStringConvertible {
     public var description: String {
         var text = rational.isZero && !terms.isEmpty ? "" : rational.description
@@ -29,9 +34,11 @@ extension Surd: LosslessStringConvertible {
         self = value
     }
 
+    /// Reads the value grammar, with whitespace allowed between tokens (not
+    /// inside a number), within `ExactLimits`.
     public init(parsing text: String) throws {
-        var scanner = SurdScanner(text: text)
-        self = try scanner.parseValue()
+        var reader = NumberReader(text)
+        self = try reader.readSurd()
     }
 }
 
@@ -55,10 +62,9 @@ extension BigInt: LosslessStringConvertible, Codable {
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
-        guard let value = BigInt(text, radix: 10) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "\"\(text)\" is not an integer")
+        do { self = try BigInt(parsing: text) } catch {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "\(error)")
         }
-        self = value
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -84,118 +90,66 @@ extension Rational: LosslessStringConvertible, Codable {
     }
 }
 
-/// A small recursive-descent reader for the value grammar.
-private struct SurdScanner {
-    let original: String
-    let characters: [Character]
-    var position = 0
-
-    init(text: String) {
-        original = text
-        characters = Array(text.filter { $0 != " " && $0 != "\t" && $0 != "\n" && $0 != "\r" })
-    }
-
-    private var current: Character? { position < characters.count ? characters[position] : nil }
-
-    private func fail(_ reason: String) -> ExactError { .unparsable(original, reason: reason) }
-
-    mutating func parseValue() throws -> Surd {
-        guard !characters.isEmpty else { throw fail("empty string") }
-        var value = try parseTerm(allowSign: true)
+/// The value grammar over a `NumberReader`:
+///
+///     value := term (("+" | "-") term)*
+///     term  := sign? (root | rational ("*" root)?)     (sign on the first term only)
+///     root  := "sqrt" "(" sign? rational ")"
+extension NumberReader {
+    mutating func readSurd() throws -> Surd {
+        skipWhitespace()
+        guard !isAtEnd else { throw unparsable("the text is empty; expected a number or a*sqrt(b)") }
+        var value = try readTerm(allowSign: true)
+        skipWhitespace()
         while let symbol = current {
-            guard symbol == "+" || symbol == "-" else {
-                throw fail("unexpected \"\(symbol)\" at position \(position + 1)")
+            guard symbol == .plus || symbol == .minus else {
+                throw unexpected(expecting: "\"+\", \"-\" or the end of the value")
             }
             position += 1
-            let term = try parseTerm(allowSign: false)
-            value = symbol == "+" ? value + term : value - term
+            skipWhitespace()
+            let term = try readTerm(allowSign: false)
+            value = symbol == .plus ? value + term : value - term
+            guard value.terms.count <= ExactLimits.radicands else { throw ExactError.beyondRadicandLimit(text) }
+            skipWhitespace()
         }
         return value
     }
 
-    private mutating func parseTerm(allowSign: Bool) throws -> Surd {
-        var negative = false
-        if allowSign, let symbol = current, symbol == "-" || symbol == "+" {
-            negative = symbol == "-"
-            position += 1
-        }
+    private mutating func readTerm(allowSign: Bool) throws -> Surd {
+        let negative = allowSign ? consumeSign() : false
         let term: Surd
-        if consume("sqrt(") {
-            term = try parseRoot()
+        if try readRootOpening() {
+            term = try readRootRest()
         } else {
-            let coefficient = try parseRational()
-            if consume("*sqrt(") {
-                term = try parseRoot().scaled(by: coefficient)
+            let coefficient = try readRational(allowSign: false)
+            let afterCoefficient = position
+            skipWhitespace()
+            if consume(.star) {
+                skipWhitespace()
+                guard try readRootOpening() else { throw unexpected(expecting: "sqrt( after \"*\"") }
+                term = try readRootRest().scaled(by: coefficient)
             } else {
+                position = afterCoefficient
                 term = Surd(coefficient)
             }
         }
         return negative ? -term : term
     }
 
-    private mutating func parseRoot() throws -> Surd {
-        let radicand = try parseRational(allowSign: true)
-        guard consume(")") else { throw fail("expected \")\" after the radicand") }
-        return try Surd.squareRoot(of: radicand)
-    }
-
-    private mutating func consume(_ literal: String) -> Bool {
-        let pattern = Array(literal)
-        guard position + pattern.count <= characters.count,
-            Array(characters[position..<position + pattern.count]).map({ $0.lowercased() })
-                == pattern.map({ $0.lowercased() })
-        else { return false }
-        position += pattern.count
+    /// Consumes "sqrt" "(" if it comes next.
+    private mutating func readRootOpening() throws -> Bool {
+        guard consumeWord("sqrt") else { return false }
+        skipWhitespace()
+        guard consume(.openParenthesis) else { throw unexpected(expecting: "\"(\" after sqrt") }
         return true
     }
 
-    /// number ("/" number)?, where number is an integer, decimal or hex float.
-    private mutating func parseRational(allowSign: Bool = false) throws -> Rational {
-        let start = position
-        if allowSign, let symbol = current, symbol == "-" || symbol == "+" { position += 1 }
-        try scanNumber()
-        if current == "/" {
-            position += 1
-            try scanNumber()
-        }
-        let text = String(characters[start..<position])
-        do {
-            return try Rational(parsing: text)
-        } catch let error as ExactError {
-            switch error {
-            case .divisionByZero: throw ExactError.divisionByZero(original)
-            case .notFinite: throw ExactError.notFinite(original)
-            default: throw fail("\"\(text)\" is not a number")
-            }
-        }
-    }
-
-    /// Advances over one unsigned number token without interpreting it.
-    private mutating func scanNumber() throws {
-        let start = position
-        let rest = String(characters[position...]).lowercased()
-        for word in ["infinity", "inf", "nan"] where rest.hasPrefix(word) {
-            throw ExactError.notFinite(original)
-        }
-        if rest.hasPrefix("0x") {
-            position += 2
-            while let c = current, c.isHexDigit || c == "." { position += 1 }
-            if let c = current, c == "p" || c == "P" {
-                position += 1
-                if let sign = current, sign == "+" || sign == "-" { position += 1 }
-                while let c = current, c.isASCII, c.isNumber { position += 1 }
-            }
-        } else {
-            while let c = current, (c.isASCII && c.isNumber) || c == "." { position += 1 }
-            if position > start, let c = current, c == "e" || c == "E" {
-                position += 1
-                if let sign = current, sign == "+" || sign == "-" { position += 1 }
-                while let c = current, c.isASCII, c.isNumber { position += 1 }
-            }
-        }
-        if position == start {
-            let found = current.map { "\"\($0)\"" } ?? "end of input"
-            throw fail("expected a number at position \(start + 1), found \(found)")
-        }
+    /// The radicand and the closing parenthesis.
+    private mutating func readRootRest() throws -> Surd {
+        skipWhitespace()
+        let radicand = try readRational(allowSign: true)
+        skipWhitespace()
+        guard consume(.closeParenthesis) else { throw unexpected(expecting: "\")\" after the radicand") }
+        return try Surd.squareRoot(of: radicand)
     }
 }

@@ -6,8 +6,7 @@
 /// different radicands (averages of standard deviations across batches) are
 /// represented exactly too, and the type is closed under + − × ÷.
 ///
-/// Canonical form, which makes `==` structural and the printed form unique
-/// for a given value:
+/// Normal form, kept by every operation:
 /// - each radicand `nᵢ` is an integer ≥ 2 that is not a perfect square and
 ///   has no square factor p² for primes p < 1000 (square factors are moved
 ///   into the coefficient: √(p/q) = √(pq)/q, √(p²m) = p√m);
@@ -15,6 +14,12 @@
 ///   roots are linearly independent over ℚ and the value is zero only when
 ///   every part is zero;
 /// - coefficients are non-zero, terms ordered by radicand.
+///
+/// Square factors of primes above 1000 are not searched for (that would take
+/// factoring radicands of hundreds of digits), so one number may have two
+/// normal forms: `sqrt(2036162)` is `1009*sqrt(2)`. `==` and `hash(into:)`
+/// therefore compare values, not forms (see `Surd+Arithmetic`); the rational
+/// part is the same in every form, and so is each term's square c²·n.
 public struct Surd: Sendable {
     /// One irrational part `coefficient · √radicand`.
     public struct Term: Sendable, Hashable {
@@ -89,17 +94,19 @@ private let smallPrimes: [UInt] = {
 }()
 
 /// n = square² · rest with the square factors found by trial division by the
-/// small primes and a final perfect-square test of the cofactor.
+/// small primes and a final perfect-square test of the cofactor. Each prime
+/// is removed in one `mpz_remove`, so the cost stays near linear in the size
+/// of n even for 10^k (which holds 2^k and 5^k).
 func splitSquare(_ n: BigInt) -> (square: BigInt, rest: BigInt) {
     precondition(n.signum > 0)
     var rest = n
     var square: BigInt = 1
     for prime in smallPrimes {
-        let p = BigInt(prime)
-        let p2 = BigInt(prime * prime)
-        while rest.isDivisible(by: prime * prime) {
-            rest = rest.quotientAndRemainderFloor(dividingBy: p2).quotient
-            square = square * p
+        if rest.isDivisible(by: prime * prime) {
+            let (cofactor, multiplicity) = rest.removingFactors(of: prime)
+            // p^m = (p^⌊m/2⌋)² · p^(m mod 2)
+            rest = multiplicity % 2 == 1 ? cofactor * BigInt(prime) : cofactor
+            square = square * BigInt(prime).power(multiplicity / 2)
         }
         if rest.bitWidth <= 20 && BigInt(Int(prime * prime)) > rest { break }
     }

@@ -18,7 +18,7 @@ struct NormLab: ParsableCommand {
         version: NormLabVersion.current,
         subcommands: [
             LessonCommand.self, ExactCommand.self, TraceCommand.self, VectorsCommand.self, BenchCommand.self,
-            SimulateCommand.self,
+            ExerciseCommand.self, PlotCommand.self, SimulateCommand.self,
         ],
         defaultSubcommand: LessonCommand.self
     )

@@ -57,7 +57,8 @@ final class ParsingTests: XCTestCase {
                 XCTAssertEqual(error as? ExactError, expected, text)
             }
         }
-        for text in ["", "abc", "1.2.3", "1e", "0x", "--1", "1/", "sqrt(2", "2*sqrt()", "1+", "1e99999999"] {
+        for text in ["", "abc", "1.2.3", "1e", "0x", "--1", "1/", "sqrt(2", "2*sqrt()", "1+", "- 3", "1 2", "0x1.8 p1"]
+        {
             XCTAssertThrowsError(try Surd(parsing: text), text) { error in
                 guard case .unparsable = error as? ExactError else { return XCTFail("\(text): \(error)") }
                 XCTAssertTrue("\(error)".contains("\"\(text)\""), "\(error) names the input")

@@ -163,4 +163,16 @@ final class UlpDistanceTests: XCTestCase {
         XCTAssertEqual(ulpDistance(1.0, .nan), .max)
         XCTAssertEqual(ulpDistance(Float(1), Float(1).nextUp.nextUp.nextUp), 3)
     }
+
+    /// Opposite signs far from zero overflowed the Int64 difference (a trap
+    /// in `vectors verify` on a results file holding inf).
+    func testOppositeSignsAndInfinitiesDoNotOverflow() {
+        // Every float from −x to x, both zeros counted once: 2 · (the ordinal of x).
+        XCTAssertEqual(ulpDistance(-Double.infinity, .infinity), 2 * 0x7FF0_0000_0000_0000)
+        XCTAssertEqual(ulpDistance(Double.infinity, -.infinity), 2 * 0x7FF0_0000_0000_0000)
+        XCTAssertEqual(
+            ulpDistance(-Double.greatestFiniteMagnitude, .greatestFiniteMagnitude), 2 * 0x7FEF_FFFF_FFFF_FFFF)
+        XCTAssertEqual(ulpDistance(-Double.infinity, 0), 0x7FF0_0000_0000_0000)
+        XCTAssertEqual(ulpDistance(-Float.infinity, .infinity), 2 * 0x7F80_0000)
+    }
 }

@@ -29,11 +29,12 @@ final class InteractiveTests: XCTestCase {
         /// Lines for a standard input that is not a terminal (`pipedInput`).
         let pipe = Pipe()
 
-        init(_ arguments: [String], environment: [String: String], columns: UInt16 = 100, pipedInput: Bool = false)
-            throws
-        {
+        init(
+            _ arguments: [String], environment: [String: String], columns: UInt16 = 80, rows: UInt16 = 24,
+            pipedInput: Bool = false
+        ) throws {
             var slave: Int32 = -1
-            var size = winsize(ws_row: 40, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
+            var size = winsize(ws_row: rows, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
             guard openpty(&master, &slave, nil, nil, &size) == 0 else { throw POSIXError(.EIO) }
             process.executableURL = URL(fileURLWithPath: InteractiveTests.binary)
             process.arguments = arguments
@@ -54,14 +55,20 @@ final class InteractiveTests: XCTestCase {
             let deadline = Date().addingTimeInterval(timeout)
             var buffer = [UInt8](repeating: 0, count: 4096)
             while Date() < deadline {
-                if screen[start...].contains(marker) { break }
+                if screen[start...].replacingOccurrences(
+                    of: "\u{1B}\\[[0-9;?]*[A-Za-z]", with: "", options: .regularExpression
+                ).contains(marker) {
+                    break
+                }
                 var descriptor = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
                 guard poll(&descriptor, 1, 200) > 0 else { continue }
                 let count = Glibc.read(master, &buffer, buffer.count)
                 if count <= 0 { break }
                 screen += String(decoding: buffer[0..<count], as: UTF8.self)
             }
-            let text = String(screen[start...])
+            // What a person sees: colours and cursor movements left out.
+            let text = String(screen[start...]).replacingOccurrences(
+                of: "\u{1B}\\[[0-9;?]*[A-Za-z]", with: "", options: .regularExpression)
             if !text.contains(marker) {
                 XCTFail("timed out waiting for \"\(marker)\"; screen so far:\n\(text)", file: file, line: line)
             }
@@ -124,92 +131,137 @@ final class InteractiveTests: XCTestCase {
         ["XDG_STATE_HOME": stateHome, "HOME": stateHome, "PATH": "/usr/bin:/bin", "TERM": "xterm", "LANG": "C.UTF-8"]
     }
 
-    func testNextBackHintWrongThenRightAnswerQuitAndResume() throws {
+    /// A student at an 80×24 terminal: the pager, a digit that starts the
+    /// answer, a right answer, a wrong one with its diagnosis, the answer
+    /// shown after two tries, quitting and resuming.
+    func testAnsweringFlowOnAnEightyByTwentyFourTerminal() throws {
         let terminal = try Terminal(
-            ["lesson", "dropout-inverted", "--lessons-dir", lessonsDirectory], environment: environment)
+            ["lesson", "bn-forward", "--lessons-dir", lessonsDirectory], environment: environment, columns: 80, rows: 24
+        )
         let first = terminal.read(until: "> ")
-        XCTAssertTrue(first.contains("Step 1/"), first)
-        XCTAssertTrue(first.contains("keys: n/→/space/enter next, b/← back, h hint, a answer, q quit"), first)
-        // Stepping: one key at a time, not echoed by the terminal.
+        // Keys act at once, not echoed by the terminal.
         XCTAssertEqual(terminal.localModes & tcflag_t(ICANON | ECHO), 0)
-        XCTAssertTrue(first.contains("\u{1B}["), "colours expected on a terminal without NO_COLOR")
-        XCTAssertTrue(first.contains("μ") || first.contains("─"), "Unicode expected with a UTF-8 locale")
-        // The rules are as wide as the pty (100 columns, from TIOCGWINSZ).
-        XCTAssertTrue(first.contains(String(repeating: "─", count: 40)), first)
-        terminal.press("a")
-        XCTAssertTrue(terminal.read(until: "answer> ").contains("How many"))
-        // Answers are lines again: canonical mode with echo.
-        XCTAssertEqual(terminal.localModes & tcflag_t(ICANON | ECHO), tcflag_t(ICANON | ECHO))
-        terminal.type("seven")
-        XCTAssertTrue(terminal.read(until: "answer> ").contains("is not a number I can read"))
-        terminal.type("5")
-        XCTAssertTrue(terminal.read(until: "answer> ").contains("Not quite"))
-        terminal.type("6")
-        XCTAssertTrue(terminal.read(until: "> ").contains("Correct: 6."))
-        terminal.press("n")
-        XCTAssertTrue(terminal.read(until: "> ").contains("Step 2/"))
-        terminal.press("h")
-        XCTAssertTrue(terminal.read(until: "> ").contains("Hint:"))
+        XCTAssertTrue(terminal.screen.contains("\u{1B}[2m"), "colours expected on a terminal without NO_COLOR")
+        XCTAssertTrue(first.contains("══ Batch norm forward pass"), first)
+        // The header and step 1 are longer than 24 lines: the pager says so.
+        XCTAssertTrue(first.contains("lines 1–"), first)
+        XCTAssertTrue(first.contains("type a number to answer"), first)
+        XCTAssertFalse(first.contains("a answer"), first)
+        // Space pages down until the question shows.
+        var paged = ""
+        for _ in 0..<3 where !paged.contains("Question 1:") {
+            terminal.press(" ")
+            paged = terminal.read(until: "> ")
+        }
+        XCTAssertTrue(paged.contains("Question 1: What is the batch mean of feature 1?"), paged)
+        XCTAssertTrue(paged.contains("? hidden until question 1 is answered"), paged)
+        // A digit starts the answer; Enter submits.
+        terminal.press("3")
+        XCTAssertTrue(terminal.read(until: "answer to question 1> 3").contains("Enter submits"))
         terminal.press("\r")
-        XCTAssertTrue(terminal.read(until: "> ").contains("Step 3/"))
-        terminal.press("\u{1B}[D") // ←
-        XCTAssertTrue(terminal.read(until: "> ").contains("Step 2/"))
-        terminal.press("\u{1B}[C") // →
-        XCTAssertTrue(terminal.read(until: "> ").contains("Step 3/"))
-        terminal.press("b")
-        XCTAssertTrue(terminal.read(until: "> ").contains("Step 2/"))
-        terminal.press("x")
-        XCTAssertTrue(terminal.read(until: "> ").contains("Unknown key \"x\""))
+        let right = terminal.read(until: "answered]")
+        XCTAssertTrue(right.contains("✓ Correct: 3."), right)
+        XCTAssertTrue(right.contains("1/5 answered"), right)
+        terminal.press("n")
+        XCTAssertTrue(terminal.read(until: "> ").contains("Step 2/6"))
+        // Dividing by m − 1 is recognised from the trace.
+        terminal.press("20/3\r")
+        let wrong = terminal.read(until: "Try again")
+        XCTAssertTrue(wrong.contains("✗ Not quite."), wrong)
+        XCTAssertTrue(wrong.contains("a division by N − 1 = 3 where this"), wrong)
+        // Esc cancels an answer being typed.
+        terminal.press("7")
+        terminal.read(until: "answer to question 1> 7")
+        terminal.press("\u{1B}")
+        XCTAssertTrue(terminal.read(until: "> ").contains("Answer cancelled."))
+        // A second wrong try shows the answer with its derivation.
+        terminal.press("20/3\r")
+        let revealed = terminal.read(until: "shown below the question")
+        XCTAssertTrue(revealed.contains("After 2 tries the answer is shown"), revealed)
+        XCTAssertTrue(revealed.contains("Answer: 5"), revealed)
+        XCTAssertTrue(revealed.contains("Solution:"), revealed)
+        XCTAssertTrue(revealed.contains("1 shown"), revealed)
         terminal.press("q")
-        terminal.read(until: "Resume with: normlab lesson dropout-inverted")
+        terminal.read(until: "Resume with: normlab lesson bn-forward")
         XCTAssertEqual(terminal.finish(), 0)
+        XCTAssertTrue(terminal.screen.contains("Saved at step 2 of 6 (1 of 5 questions answered, 1 shown)"))
         XCTAssertEqual(
             terminal.modesAtExit & tcflag_t(ICANON | ECHO), tcflag_t(ICANON | ECHO),
             "terminal settings restored on quit")
 
         let progress = try String(contentsOfFile: stateHome + "/normlab/progress.json", encoding: .utf8)
-        XCTAssertTrue(progress.contains("\"dropout-inverted\""), progress)
+        XCTAssertTrue(progress.contains("\"bn-forward\""), progress)
         XCTAssertTrue(progress.contains("\"step\" : 1"), progress)
         XCTAssertTrue(progress.contains("\"1.1\""), progress)
+        XCTAssertTrue(progress.contains("\"revealed\" : [\n        \"2.1\""), progress)
 
         // Resumes where the student left off; the list shows the progress.
         let again = try Terminal(
-            ["lesson", "dropout-inverted", "--lessons-dir", lessonsDirectory], environment: environment)
-        XCTAssertTrue(again.read(until: "> ").contains("Resuming at step 2"))
-        again.press(" ")
-        XCTAssertTrue(again.read(until: "> ").contains("Step 3/"))
+            ["lesson", "bn-forward", "--lessons-dir", lessonsDirectory], environment: environment, columns: 80, rows: 24
+        )
+        XCTAssertTrue(again.read(until: "> ").contains("Resuming at step 2 of 6"))
+        again.press("\u{1B}[C") // →
+        XCTAssertTrue(again.read(until: "> ").contains("Step 3/6"))
+        // An open question: n warns once, then skips.
+        again.press("n")
+        XCTAssertTrue(again.read(until: "> ").contains("is still open"))
+        again.press("h")
+        XCTAssertTrue(again.read(until: "> ").contains("Hint (question 1)"))
         again.press("q")
         again.read(until: "Resume with")
         XCTAssertEqual(again.finish(), 0)
 
         let list = try Terminal(
-            ["--lessons-dir", lessonsDirectory], environment: environment.merging(["NO_COLOR": "1"]) { $1 })
-        let listing = list.read(until: "Next: normlab lesson dropout-inverted")
-        XCTAssertTrue(listing.contains("step 3/"), listing)
-        XCTAssertFalse(listing.contains("\u{1B}["), "NO_COLOR must turn colours off")
+            ["--lessons-dir", lessonsDirectory], environment: environment.merging(["NO_COLOR": "1"]) { $1 },
+            columns: 80, rows: 24)
+        let listing = list.read(until: "Next: normlab lesson bn-forward")
+        XCTAssertTrue(listing.contains("step 3/6, 1/5 answered"), listing)
+        XCTAssertTrue(listing.contains("Course ["), listing)
+        XCTAssertFalse(list.screen.contains("\u{1B}["), "NO_COLOR must turn colours off")
         XCTAssertEqual(list.finish(), 0)
     }
 
+    /// A long step pages: space goes down, ↑ back up, and e collapses or
+    /// expands the long exact values.
+    func testPagerAndExactValues() throws {
+        let terminal = try Terminal(
+            ["lesson", "bn-jacobian", "--lessons-dir", lessonsDirectory, "--step", "4"], environment: environment,
+            columns: 80, rows: 24)
+        let first = terminal.read(until: "> ")
+        XCTAssertTrue(first.contains("Step 4/"), first)
+        XCTAssertTrue(first.contains("↓"), first)
+        terminal.press(" ")
+        let second = terminal.read(until: "> ")
+        XCTAssertFalse(second.contains("Step 4/"), second)
+        terminal.press("\u{1B}[A") // ↑
+        terminal.read(until: "> ")
+        terminal.press("e")
+        XCTAssertTrue(terminal.read(until: "> ").contains("Exact values in full."))
+        terminal.press("q")
+        terminal.read(until: "Resume with")
+        XCTAssertEqual(terminal.finish(), 0)
+    }
+
     /// Keys piped into standard input (not a terminal) are read as lines,
-    /// with the pages still shown on the terminal.
+    /// with the pages still drawn on the terminal.
     func testPipedLinesStillDriveTheLesson() throws {
         let terminal = try Terminal(
             ["lesson", "dropout-inverted", "--lessons-dir", lessonsDirectory], environment: environment,
-            pipedInput: true)
-        XCTAssertTrue(terminal.read(until: "> ").contains("keys (then Enter): n or empty next"))
-        terminal.pipeLine("a")
-        XCTAssertTrue(terminal.read(until: "answer> ").contains("How many"))
+            columns: 80, rows: 24, pipedInput: true)
+        XCTAssertTrue(terminal.read(until: "> ").contains("type a number and Enter to answer"))
         terminal.pipeLine("6")
         XCTAssertTrue(terminal.read(until: "> ").contains("Correct: 6."))
-        terminal.pipeLine("")
+        terminal.pipeLine("n")
         XCTAssertTrue(terminal.read(until: "> ").contains("Step 2/"))
         terminal.pipeLine("next")
-        XCTAssertTrue(terminal.read(until: "> ").contains("Step 3/"))
+        XCTAssertTrue(terminal.read(until: "> ").contains("still open"))
+        terminal.pipeLine("show")
+        XCTAssertTrue(terminal.read(until: "> ").contains("Answer:"))
         terminal.pipeLine("back")
-        XCTAssertTrue(terminal.read(until: "> ").contains("Step 2/"))
+        XCTAssertTrue(terminal.read(until: "> ").contains("Step 1/"))
         // End of input quits like q, saying where to resume.
         terminal.pipe.fileHandleForWriting.closeFile()
-        terminal.read(until: "Progress saved at step 2")
+        terminal.read(until: "Saved at step 1")
         XCTAssertEqual(terminal.finish(), 0)
     }
 

@@ -6,7 +6,7 @@ from fractions import Fraction
 def derive_dropout(case):
     """Dropout with a given 0/1 mask: inverted or plain, train or eval, element or channel mask."""
     shape, x = case.rationals("x")
-    _, dy = case.rationals("dy") if "dy" in case.data.get("inputs", {}) else (shape, [Fraction(1)] * len(x))
+    _, dy = case.rationals("dy") if case.has_input("dy") else (shape, [Fraction(1)] * len(x))
     p, variant = case.param("p", "1/2"), case.params.get("variant", "inverted")
     train = case.params.get("mode", "train") == "train"
     scale = {("inverted", True): 1 / (1 - p) if p != 1 else None, ("inverted", False): Fraction(1),
@@ -20,7 +20,7 @@ def derive_dropout(case):
             mask = [v for v in mask for _ in range(math.prod(shape[2:]))]
     out = {"scale": [scale], "y": [scale * k * v for k, v in zip(mask, x)],
            "dx": [scale * k * v for k, v in zip(mask, dy)]}
-    if train and case.tensor("inputs", "mask")["shape"] != shape:
+    if train and case.shape("mask") != shape:
         out["mask_expanded"] = mask
     return out
 

@@ -4,7 +4,8 @@ groupnorm, running-stats (every convention of the vectors) and bn-fold."""
 import math
 from fractions import Fraction
 
-from exact import QS, Surd, fsum, merge_terms
+from normlab_vectors import Surd
+from quadratic import QS, as_surd, fsum
 
 # ------------------------------------------------------- normalisation ops
 
@@ -55,12 +56,12 @@ def normalize(x, gamma, beta, dy, eps, groups, param_of):
 
 
 def param_grads(xhat, dy, count, param_of):
-    """dgamma = Σ dy·x̂ and dbeta = Σ dy per affine parameter, as term lists (x̂ may mix radicands)."""
-    dgamma, dbeta = [[] for _ in range(count)], [Fraction(0)] * count
+    """dgamma = Σ dy·x̂ and dbeta = Σ dy per affine parameter (x̂ may mix radicands: Surd sums)."""
+    dgamma, dbeta = [Surd(0) for _ in range(count)], [Fraction(0)] * count
     for i, v in enumerate(xhat):
-        dgamma[param_of(i)] += (dy[i] * v).terms()
+        dgamma[param_of(i)] += as_surd(dy[i] * v)
         dbeta[param_of(i)] += dy[i]
-    return [merge_terms(t) for t in dgamma], dbeta
+    return dgamma, dbeta
 
 
 def channel_layout(shape):
@@ -137,7 +138,7 @@ def derive_group_norm(case):
     shape, x = case.rationals("x")
     _, gamma = case.rationals("gamma")
     _, beta = case.rationals("beta")
-    _, dy = case.rationals("dy") if "dy" in case.data.get("inputs", {}) else (shape, [Fraction(1)] * len(x))
+    _, dy = case.rationals("dy") if case.has_input("dy") else (shape, [Fraction(1)] * len(x))
     eps = case.param("eps")
     per_sample = len(x) // shape[0]
     if case.data["op"] == "layernorm":                # normalised shape = gamma's (trailing dims of x)
@@ -268,7 +269,7 @@ def derive_running_stats(case):
     out["running_mean"] = [r.value for r in means]
     out["running_var"] = out["running_var_history"][-c:]
     # √(σ̄² + ε) of an averaged σ̄ (a sum of roots) has no closed form here: those eval fields stay skipped.
-    if "x" in case.data.get("inputs", {}) and (averaged == "variance" or eps == 0):
+    if case.has_input("x") and (averaged == "variance" or eps == 0):
         averaged_std = [r.value for r in spreads] if averaged == "standardDeviation" else None
         out.update(eval_affine(case, out["running_mean"], out["running_var"], eps, placement, averaged_std))
     out["_params"] = {"averaging": averaging, "averaged": averaged, "running_var_estimator": estimator}
@@ -286,9 +287,9 @@ def eval_std(running_var, eps, placement):
 
 def surd_sqrt(value):
     """√value for a rational Surd (the only kind the running statistics need a root of)."""
-    if any(r != 1 for r in value.terms_):
+    if not value.is_rational():
         raise ArithmeticError("square root of a sum of surds")
-    return Surd.sqrt(value.terms_.get(1, Fraction(0)))
+    return Surd.sqrt(value.rational())
 
 
 def eval_affine(case, running_mean, running_var, eps, placement, averaged_std=None):

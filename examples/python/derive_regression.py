@@ -9,7 +9,7 @@ import math
 from collections import Counter
 from fractions import Fraction
 
-from exact import Surd
+from normlab_vectors import Surd
 
 
 # ----------------------------------------------------------- linear algebra
@@ -137,7 +137,7 @@ def derive_ridge(case):
         out["neg_log_posterior"] = [rss / (2 * sigma2) + penalty / (2 * tau2)]
         out["ridge_objective"] = [(rss + alpha * penalty) / (2 * sigma2)]
         out["map_check"] = [out["neg_log_posterior"][0] - out["ridge_objective"][0]]
-    if "w0" in case.data.get("inputs", {}):
+    if case.has_input("w0"):
         _, w0 = case.rationals("w0")
         eta = case.param("eta", Fraction(1, 10))
         grad = [-g for g in transpose_times(rows, [a - b for a, b in zip(y, times(rows, w0))])]
@@ -173,11 +173,10 @@ def derive_bias_variance(case):
     """
     _, xs = case.rationals("x")
     _, target = case.rationals("target")
-    inputs = case.data.get("inputs", {})
-    _, noise = case.rationals("noise") if "noise" in inputs else (None, [Fraction(0)])
+    _, noise = case.rationals("noise") if case.has_input("noise") else (None, [Fraction(0)])
     k, m = len(xs), len(noise)
-    _, px = case.rationals("x_probs") if "x_probs" in inputs else (None, [Fraction(1, k)] * k)
-    _, pe = case.rationals("noise_probs") if "noise_probs" in inputs else (None, [Fraction(1, m)] * m)
+    _, px = case.rationals("x_probs") if case.has_input("x_probs") else (None, [Fraction(1, k)] * k)
+    _, pe = case.rationals("noise_probs") if case.has_input("noise_probs") else (None, [Fraction(1, m)] * m)
     n, degree = int(case.param("n")), int(case.param("degree"))
     alpha, decay_intercept = case.param("alpha", 0), flag(case, "decay_intercept")
     if (k * m) ** n > MAX_SEQUENCES:

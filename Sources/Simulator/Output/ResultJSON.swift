@@ -3,12 +3,16 @@ import OrderedJSON
 // The machine-readable contract (DESIGN.md "Simulation results"; README
 // "Simulating training"): `--json` prints {"config", "runs"}; `--metrics` writes
 // one StepRecord per line. Numbers are Swift's shortest round-trip decimals (the
-// same text on every platform); NaN and ±∞ are written as null. No timings.
+// same text on every platform); NaN and ±∞, which JSON lacks, are the strings
+// "NaN", "inf" and "-inf" (as `normlab plot` reads them); null means "not
+// measured here" (no test set, step 0's update ratio). No timings.
 
 extension JSONValue {
-    /// A finite Double as its shortest round-trip text; NaN and ±∞ as null.
+    /// A finite Double as its shortest round-trip text; NaN and ±∞ as strings; nil as null.
     public static func double(_ value: Double?) -> JSONValue {
-        guard let value, value.isFinite else { return .null }
+        guard let value else { return .null }
+        if value.isNaN { return .string("NaN") }
+        if value.isInfinite { return .string(value > 0 ? "inf" : "-inf") }
         return .number(shortestText(value))
     }
 }

@@ -156,25 +156,21 @@ public final class Simulation<T: MatMulScalar>: Trainer {
             loss, logits: ws.logits, batch: batch, outputs: data.task.outputs, targets: targets,
             gradient: ws.gradLogits)
         step = t
-        if !sum.isFinite {
-            divergence = locate(ws, step: t)
-            return false
-        }
+        let batchLoss = sum / Double(batch)
+        if !sum.isFinite { return diverged(locate(ws, step: t), ws, batchLoss: batchLoss) }
         try network.backward(ws)
         if let bad = firstNonFiniteGradient() {
-            divergence = Divergence(
-                step: t, layer: bad.layer, quantity: "gradient of the \(bad.kind)", value: bad.value)
-            return false
+            let d = Divergence(step: t, layer: bad.layer, quantity: "gradient of the \(bad.kind)", value: bad.value)
+            return diverged(d, ws, batchLoss: batchLoss)
         }
         let logged = t % config.logEvery == 0 || t == totalSteps
         let changes = optimizer.step(network.parameters, network.gradients, measure: logged)
         if let bad = firstNonFinite(network.parameters) {
-            divergence = Divergence(
-                step: t, layer: bad.layer, quantity: "\(bad.kind) after the update", value: bad.value)
-            return false
+            let d = Divergence(step: t, layer: bad.layer, quantity: "\(bad.kind) after the update", value: bad.value)
+            return diverged(d, ws, batchLoss: batchLoss)
         }
         if logged {
-            let r = try record(ws, batchLoss: sum / Double(batch), changes: changes)
+            let r = try record(ws, batchLoss: batchLoss, changes: changes)
             records.append(r)
             if !r.trainLoss.isFinite {
                 divergence = Divergence(
@@ -215,7 +211,7 @@ public final class Simulation<T: MatMulScalar>: Trainer {
             name: name,
             status: RunStatus.of(initialLoss: initialTrainLoss, finalLoss: finalTrain, divergence: divergence),
             steps: step, initialTrainLoss: initialTrainLoss, finalTrainLoss: finalTrain,
-            finalTestLoss: divergence == nil ? last?.testLoss : nil,
+            finalTestLoss: divergence == nil ? last?.testLoss : .nan,
             trainAccuracy: divergence == nil ? last?.trainAccuracy : nil,
             testAccuracy: divergence == nil ? last?.testAccuracy : nil, divergence: divergence)
     }
@@ -298,6 +294,15 @@ public final class Simulation<T: MatMulScalar>: Trainer {
             layers: layers)
         if let recordExtras { record.extra = try recordExtras(self) }
         return record
+    }
+
+    /// Logs the step at which the run diverged (its figures hold the NaN or ∞), then stops.
+    func diverged(_ d: Divergence, _ ws: Workspace<T>, batchLoss: Double) -> Bool {
+        divergence = d
+        if records.last?.step != d.step, let r = try? record(ws, batchLoss: batchLoss, changes: nil) {
+            records.append(r)
+        }
+        return false
     }
 
     // MARK: - Finding the first NaN/∞

@@ -17,11 +17,12 @@ struct LessonCommand: ParsableCommand {
         abstract: "Step through a lesson with exact and floating-point numbers side by side.",
         discussion: """
             With no ID, lists the lessons with your progress and what to do next. With an ID, \
-            steps through that lesson, resuming where you left off. On a terminal each key acts \
-            at once: n, space, enter or → next, b or ← back, h hint, a answer (the answer itself \
-            is typed as a line), q quit. Keys piped into standard input are read as lines. \
-            Exact values too wide for the table are shown rounded, with the exact form on the \
-            lines below (--wide keeps them on the row). Progress is kept in $XDG_STATE_HOME/normlab/progress.json \
+            steps through that lesson, one screen per step, resuming where you left off. Keys: \
+            space or ↓ pages through a long step, n, → or Enter goes to the next step, b or ← back; \
+            at a question, typing a number (or a choice) starts your answer — Enter submits, Esc \
+            cancels — h gives a hint and s shows the answer with its derivation (it is also shown \
+            after two wrong tries); e shows long exact values in full; q quits. Keys piped into \
+            standard input are read as lines. Progress is kept in $XDG_STATE_HOME/normlab/progress.json \
             (default ~/.local/state/normlab/). When standard output is not a terminal, or with \
             --all, the whole lesson is printed at once. Lessons are read from --lessons-dir, \
             else $NORMLAB_LESSONS, else ./lessons.
@@ -33,6 +34,9 @@ struct LessonCommand: ParsableCommand {
 
     @Flag(help: "Print the whole lesson at once, answers included (the default when not on a terminal).")
     var all = false
+
+    @Option(help: "Start at (or, with --all, print only) this step, 1-based.")
+    var step: Int?
 
     @Option(
         help: "A case file with your own numbers for the lesson's main computation (as `normlab trace --input` reads).")
@@ -50,29 +54,42 @@ struct LessonCommand: ParsableCommand {
     @Option(help: "The folder holding the lesson files.")
     var lessonsDir: String?
 
-    @Option(help: "Wrap to this many columns instead of the terminal's width (80 when not on a terminal).")
+    @Option(
+        help: ArgumentHelp(
+            "Wrap to this many columns (\(RenderOptions.minimumWidth) to \(RenderOptions.maximumWidth)) instead of the terminal's width (80 when not on a terminal)."
+        ))
     var width: Int?
 
     @Flag(help: "Keep long exact values on their table rows instead of rounding them to fit the width.")
     var wide = false
 
-    @Flag(help: "Start the lesson from its first step instead of resuming.")
+    @Flag(help: "Start the lesson from its first step, forgetting its answers (asks first).")
     var restart = false
+
+    @Flag(help: "Forget your progress in lesson ID (asks first) and exit.")
+    var reset = false
+
+    @Flag(name: .long, help: "Do not ask before --reset or --restart forgets answers.")
+    var yes = false
 
     func validate() throws {
         if exactOnly && doubleOnly { throw ValidationError("--exact-only and --double-only exclude each other") }
-        if let width, width < 40 { throw ValidationError("--width \(width) must be at least 40") }
+        // Values out of range are input errors: one line naming the value and the rule.
+        if let width, !(RenderOptions.minimumWidth...RenderOptions.maximumWidth).contains(width) {
+            throw InputError(
+                "--width \(width) must be from \(RenderOptions.minimumWidth) to \(RenderOptions.maximumWidth) columns")
+        }
+        if let step, step < 1 { throw InputError("--step \(step) must be 1 or more") }
         if input != nil && id == nil { throw ValidationError("--input needs a lesson id") }
+        if reset && id == nil { throw ValidationError("--reset needs a lesson id: normlab lesson --reset ID") }
+        if reset && restart { throw ValidationError("--reset and --restart exclude each other") }
     }
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
         let (directory, origin) = lessonDirectory(environment: environment)
-        let library: LessonLibrary
-        do { library = try LessonLibrary(directory: directory) } catch let error as LessonFileError {
-            throw InputError("lesson file \(error.description)")
-        }
-        guard !library.lessons.isEmpty else {
+        let library = LessonLibrary(directory: directory)
+        guard !library.lessons.isEmpty || !library.broken.isEmpty else {
             let absolute =
                 (directory as NSString).isAbsolutePath
                 ? directory : FileManager.default.currentDirectoryPath + "/" + directory
@@ -81,88 +98,82 @@ struct LessonCommand: ParsableCommand {
             )
         }
         let progressPath = LessonProgress.defaultPath(environment: environment)
-        var progress = LessonProgress.load(from: progressPath)
+        var (progress, warning) = LessonProgress.load(from: progressPath)
+        if let warning { writeToStandardError("normlab: " + warning) }
         let options = renderOptions(environment: environment)
 
         guard let id else {
-            print(listing(library, progress: progress, options: options), terminator: "")
+            print(LessonListing(library: library, progress: progress, options: options).text, terminator: "")
             return
+        }
+        if let broken = library.brokenLesson(id) {
+            throw InputError("lesson file \(broken.description)")
         }
         guard let lesson = library.lesson(id) else {
             let suggestion = library.nearest(to: id).map { "; did you mean \"\($0)\"?" } ?? ""
-            throw InputError("no lesson \"\(id)\" in \(directory)\(suggestion) (normlab lesson lists them)")
+            throw InputError(
+                "no lesson \"\(id.count > 40 ? String(id.prefix(40)) + "…" : id)\" in \(directory)\(suggestion) (normlab lesson lists them)"
+            )
         }
-        let run: LessonRun
-        do { run = try LessonRun(lesson, studentInput: try studentCase()) } catch let error as LessonInputError {
-            throw InputError("--input \(input ?? ""): \(error.message)")
-        } catch let error as LessonFileError { throw InputError("lesson file \(error.description)") }
-        let renderer = LessonRenderer(run, options: options)
-
-        // Stepping needs a terminal to show pages on; keys come one at a time
-        // from a terminal, or as lines when piped in.
-        let interactive = !all && isatty(STDOUT_FILENO) == 1
-        let keyboard = interactive && isatty(STDIN_FILENO) == 1 ? RawKeyboard() : nil
-        defer { keyboard?.restore() }
-        do {
-            if !interactive {
-                print(try renderer.renderAll(), terminator: "")
+        if let step, step > lesson.steps.count {
+            throw InputError("--step \(step): lesson \(lesson.id) has \(lesson.steps.count) steps")
+        }
+        if reset || restart, let entry = progress.lessons[lesson.id] {
+            let what = "your progress in \(lesson.id) (step \(entry.step + 1), \(entry.answered.count) answered)"
+            guard yes || confirm("Forget \(what)? [y/N] ") else {
+                print("Nothing changed.")
                 return
             }
-            var entry = progress.lessons[lesson.id] ?? LessonProgress.Entry(steps: lesson.steps.count)
-            if entry.done || restart { entry.step = 0 }
-            var session = LessonSession(
-                renderer, step: entry.step, answered: entry.answered, singleKey: keyboard != nil)
-            var intro = renderer.header()
-            if session.step > 0 {
-                intro += "Resuming at step \(session.step + 1) of \(lesson.steps.count) (--restart starts over).\n"
+            progress.lessons[lesson.id] = nil
+            try? progress.save(to: progressPath)
+            if reset {
+                print("Forgot \(what).")
+                return
             }
-            write(intro + "\n" + (try session.screen()))
-            func record() {
-                entry.step = session.step
-                entry.steps = lesson.steps.count
-                entry.answered = session.answered.sorted()
-                if session.finished {
-                    entry.done = true
-                    entry.step = 0
-                }
-                progress.lessons[lesson.id] = entry
-                try? progress.save(to: progressPath)
-            }
-            record()
-            while !session.finished && !session.quit {
-                let typed: String?
-                if let keyboard, session.mode == .browsing {
-                    // One keypress, not echoed: the reply is the echo.
-                    keyboard.enterRaw()
-                    write(session.prompt)
-                    switch keyboard.readKey() {
-                    case nil: typed = nil
-                    case .command(let command)?:
-                        write(command + "\n")
-                        typed = command
-                    case .unknown(let name)?:
-                        write("\n")
-                        typed = name
-                    case .incomplete?: typed = nil
+        } else if reset {
+            print("No progress recorded for \(lesson.id); nothing to forget.")
+            return
+        }
+
+        let run: LessonRun
+        do {
+            run = try LessonRun(lesson, studentInput: try studentCase(), studentSource: input)
+        } catch let error as LessonInputError {
+            throw InputError("--input \(input ?? ""): \(error.message)")
+        } catch let error as LessonFileError { throw InputError("lesson file \(error.description)") }
+
+        let interactive = !all && isatty(STDOUT_FILENO) == 1
+        do {
+            if !interactive {
+                var printOptions = options
+                printOptions.expandExact = true
+                let renderer = LessonRenderer(run, options: printOptions)
+                if let step {
+                    var text = renderer.header() + "\n" + (try renderer.page(step - 1))
+                    for question in 0..<lesson.steps[step - 1].questionCount {
+                        text += try renderer.questionBlock(
+                            step: step - 1, question: question, state: .revealed, withHint: true)
                     }
+                    print(text, terminator: "")
                 } else {
-                    // An answer (or piped input): a whole line, echoed as typed.
-                    keyboard?.restore()
-                    write(session.prompt)
-                    typed = keyboard?.readLine() ?? readLine(strippingNewline: true)
+                    print(try renderer.renderAll(), terminator: "")
                 }
-                guard let typed else {
-                    // End of input: leave as q does, saying where to resume.
-                    write("\n" + (try session.handle("q")))
-                    break
-                }
-                write(try session.handle(typed))
-                record()
+                return
             }
-            record()
+            var terminal = LessonTerminal(
+                lesson: lesson, lessonRun: run, options: options, library: library, progress: progress,
+                progressPath: progressPath, startStep: step.map { $0 - 1 })
+            try terminal.start()
         } catch let error as LessonFileError {
             throw InputError("lesson \(lesson.id): \(error.description)")
         }
+    }
+
+    /// Asks on the terminal (or reads a line from a pipe); yes only for "y"/"yes".
+    func confirm(_ question: String) -> Bool {
+        FileHandle.standardOutput.write(Data(question.utf8))
+        guard let answer = readLine(strippingNewline: true) else { return false }
+        return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
     }
 
     /// --lessons-dir, else $NORMLAB_LESSONS, else ./lessons.
@@ -185,13 +196,19 @@ struct LessonCommand: ParsableCommand {
         if doubleOnly { columns = .doubleOnly }
         return RenderOptions(
             unicode: fancy && utf8, color: fancy && onTerminal,
-            width: width ?? (onTerminal ? terminalWidth() : 80), columns: columns, wide: wide)
+            width: width ?? (onTerminal ? terminalSize().columns : 80), columns: columns, wide: wide,
+            expandExact: !onTerminal || all)
     }
 
     func studentCase() throws -> CaseInput? {
         guard let input else { return nil }
         guard let data = FileManager.default.contents(atPath: input) else {
             throw InputError("--input \(input): cannot read the file")
+        }
+        guard data.count <= LessonParser.maximumFileSize else {
+            throw InputError(
+                "--input \(input): the file is \(data.count) bytes; a lesson case may hold at most \(LessonParser.maximumFileSize)"
+            )
         }
         do {
             let json = try JSONValue(parsing: String(decoding: data, as: UTF8.self))
@@ -202,133 +219,62 @@ struct LessonCommand: ParsableCommand {
             throw InputError("--input \(input): \(error)")
         }
     }
+}
 
-    /// The lesson list with progress and a one-line hint of what to do next.
-    func listing(_ library: LessonLibrary, progress: LessonProgress, options: RenderOptions) -> String {
-        let idWidth = library.lessons.map(\.id.count).max() ?? 0
-        let statusWidth = library.lessons.map { progress.status(of: $0).count }.max() ?? 0
-        var out = "NormLab lessons (\(library.directory)):\n\n"
-        for lesson in library.lessons {
-            let status = progress.status(of: lesson)
-            let idColumn: String = lesson.id.padding(toLength: idWidth, withPad: " ", startingAt: 0)
-            let statusColumn: String = status.padding(toLength: statusWidth, withPad: " ", startingAt: 0)
-            let line = "  \(idColumn)  \(statusColumn)  \(lesson.title)"
-            out += (line.count > options.width ? String(line.prefix(options.width - 1)) + "…" : line) + "\n"
+/// The lesson list: course progress, each lesson with its status (a broken
+/// file with its error), and what to do next.
+struct LessonListing {
+    let library: LessonLibrary
+    let progress: LessonProgress
+    let options: RenderOptions
+
+    var text: String {
+        let course = progress.course(library)
+        let idWidth = (library.lessons.map(\.id.count) + library.broken.map(\.id.count)).max() ?? 0
+        let statuses = library.lessons.map { progress.status(of: $0) }
+        let statusWidth = statuses.map(\.count).max() ?? 0
+        var out = "NormLab lessons (\(library.directory))\n\n"
+        let bar = progressBar(course.lessonsDone, of: course.lessons, width: 20, unicode: options.unicode)
+        out += "Course \(bar) \(course.lessonsDone)/\(course.lessons) lessons done, "
+        out += "\(course.answered)/\(course.questions) questions answered\n\n"
+        for (lesson, status) in zip(library.lessons, statuses) {
+            let line =
+                "  \(lesson.id.padding(toLength: idWidth, withPad: " ", startingAt: 0))  \(status.padding(toLength: statusWidth, withPad: " ", startingAt: 0))  \(lesson.title)"
+            out += clip(line) + "\n"
+        }
+        for (id, error) in library.broken {
+            out += "  \(id.padding(toLength: idWidth, withPad: " ", startingAt: 0))  cannot be read:\n"
+            let place = "\((error.file as NSString).lastPathComponent):\(error.line): \(error.reason)"
+            out += wrap(place, indent: 6) + "\n"
         }
         out += "\n"
         if let next = progress.next(in: library) {
             out +=
                 next.resume
-                ? "Next: normlab lesson \(next.lesson.id)   (resume where you left off; keys n b h a q)\n"
+                ? "Next: normlab lesson \(next.lesson.id)   (resumes where you left off)\n"
                 : "Next: normlab lesson \(next.lesson.id)   (--all prints a lesson at once)\n"
-        } else {
+        } else if !library.lessons.isEmpty {
             out += "All lessons done. Replay one with: normlab lesson ID --restart\n"
         }
         return options.unicode ? out : LessonRenderer.asciiOnly(out)
     }
 
-    func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
-    }
-}
-
-/// The terminal settings to put back when a signal ends the lesson: the
-/// handler may only read plain memory, so they live in a global.
-nonisolated(unsafe) private var savedTerminal = termios()
-nonisolated(unsafe) private var terminalSaved = false
-
-/// Standard input in non-canonical mode without echo, so each key acts at
-/// once; `restore()` puts the original settings back. They are also put back
-/// on SIGINT, SIGTERM, SIGHUP and SIGQUIT (then the process exits 128+signal)
-/// and, through `defer`, on every return or thrown error.
-final class RawKeyboard {
-    private var original = termios()
-    private var raw = false
-    private var pending: [UInt8] = []
-
-    init?() {
-        guard tcgetattr(STDIN_FILENO, &original) == 0 else { return nil }
-        savedTerminal = original
-        terminalSaved = true
-        for signalNumber in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
-            signal(signalNumber) { number in
-                if terminalSaved { _ = tcsetattr(STDIN_FILENO, TCSANOW, &savedTerminal) }
-                let newline: [UInt8] = [10]
-                _ = newline.withUnsafeBytes { Platform.write(STDOUT_FILENO, $0.baseAddress, 1) }
-                _exit(128 + number)
+    /// Words wrapped to the width, each line indented.
+    func wrap(_ text: String, indent: Int) -> String {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            if !line.isEmpty && indent + line.count + 1 + word.count > options.width {
+                lines.append(String(repeating: " ", count: indent) + line)
+                line = ""
             }
+            line += (line.isEmpty ? "" : " ") + word
         }
+        lines.append(String(repeating: " ", count: indent) + line)
+        return lines.joined(separator: "\n")
     }
 
-    /// Keys one at a time, not echoed; signals (Ctrl-C) still work.
-    func enterRaw() {
-        guard !raw else { return }
-        var settings = original
-        settings.c_lflag &= ~tcflag_t(ICANON | ECHO)
-        withUnsafeMutableBytes(of: &settings.c_cc) { cc in
-            cc[Int(VMIN)] = 1
-            cc[Int(VTIME)] = 0
-        }
-        if tcsetattr(STDIN_FILENO, TCSANOW, &settings) == 0 { raw = true }
+    func clip(_ line: String) -> String {
+        line.count > options.width ? String(line.prefix(options.width - 1)) + "…" : line
     }
-
-    /// The settings the terminal had before.
-    func restore() {
-        guard raw else { return }
-        var settings = original
-        _ = tcsetattr(STDIN_FILENO, TCSANOW, &settings)
-        raw = false
-    }
-
-    private func readByte(wait: Bool) -> UInt8? {
-        if !pending.isEmpty { return pending.removeFirst() }
-        if !wait {
-            // The rest of an escape sequence arrives within a few milliseconds.
-            var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
-            guard poll(&descriptor, 1, 50) > 0 else { return nil }
-        }
-        var byte: UInt8 = 0
-        while true {
-            let count = Platform.read(STDIN_FILENO, &byte, 1)
-            if count == 1 { return byte }
-            if count < 0 && errno == EINTR { continue }
-            return nil
-        }
-    }
-
-    /// The next keypress, or nil at end of input.
-    func readKey() -> KeyPress? {
-        guard let first = readByte(wait: true) else { return nil }
-        var bytes = [first]
-        while true {
-            let (key, used) = KeyDecoder.decode(bytes)
-            if key != .incomplete {
-                pending.insert(contentsOf: bytes[used...], at: 0)
-                return key
-            }
-            guard let next = readByte(wait: false) else {
-                // A lone Esc, or a sequence cut short.
-                return bytes[0] == 0x1B ? .unknown("Esc") : .unknown(String(decoding: bytes, as: UTF8.self))
-            }
-            bytes.append(next)
-        }
-    }
-
-    /// A line typed in canonical mode (the terminal echoes and edits it).
-    func readLine() -> String? {
-        var bytes: [UInt8] = []
-        while let byte = readByte(wait: true) {
-            if byte == 10 { return String(decoding: bytes, as: UTF8.self) }
-            bytes.append(byte)
-        }
-        return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
-    }
-}
-
-/// The terminal's width in columns (ioctl TIOCGWINSZ), or 80.
-func terminalWidth() -> Int {
-    var size = winsize()
-    if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col >= 40 { return Int(size.ws_col) }
-    if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns >= 40 { return columns }
-    return 80
 }

@@ -67,7 +67,7 @@ struct SimulateCommand: ParsableCommand {
         } catch let error as SimulatorError {
             throw InputError(error.message)
         }
-        let metricsSink = try metrics.map { try MetricsFile(path: $0) }
+        let metricsSink = try metrics.map { try MetricsWriter(path: $0) }
         let interactive =
             !json && !noInteractive && preset == nil && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
         let readFile: (String) throws -> String = { path in
@@ -105,7 +105,7 @@ struct SimulateCommand: ParsableCommand {
 }
 
 /// A JSON-lines file the records are appended to as they are logged.
-final class MetricsFile {
+final class MetricsWriter {
     let handle: FileHandle
     init(path: String) throws {
         guard FileManager.default.createFile(atPath: path, contents: nil) else {

@@ -1,10 +1,10 @@
 import Exact
+import Lessons
 import Reference
 
 /// The terminal table of a trace: per step its symbol and formula, then per
 /// element the exact value (decimal, and the canonical form when short), the
-/// f64 run's value and its distance in ulp from the correctly rounded exact
-/// value.
+/// f64 run's value and its error in ulp (`FloatError`).
 struct TraceTable {
     let traces: TraceSet
     let digits: Int
@@ -60,15 +60,9 @@ struct TraceTable {
         return "[" + coordinates.reversed().map(String.init).joined(separator: ",") + "]"
     }
 
-    /// Signed distance in ulp from the correctly rounded exact value.
+    /// The float's error in ulp, by the one convention `trace` and `lesson` share.
     private func ulpText<F: BinaryFloatingPoint>(_ value: F, _ exact: Surd) -> String
     where F.RawSignificand: FixedWidthInteger, F.RawExponent: FixedWidthInteger {
-        guard value.isFinite else { return value.isNaN ? "NaN" : "overflow" }
-        let rounded = exact.rounded(to: F.self)
-        if value == rounded { return "0" }
-        // Relative to an exact zero no ulp count means anything: show the error itself.
-        if exact.isZero { return "abs \(format3(Double(value)))" }
-        let error = RoundingError(rounded: value, exact: exact)
-        return error.ulps.map { $0.decimalString(significantDigits: 3) } ?? "?"
+        FloatError.describe(value, exact: exact)
     }
 }
