@@ -74,17 +74,20 @@ public struct SimulationConfig: Sendable, Equatable {
             )
         }
         for p in dropout where !(p >= 0 && p < 1) {
-            throw SimulatorError("--dropout \(p) must lie in [0, 1) (inverted dropout scales kept units by 1/(1 − p))")
+            throw SimulatorError(
+                "--dropout \(shortestText(p)) must lie in [0, 1) (inverted dropout scales kept units by 1/(1 − p))")
         }
         guard learningRate > 0, learningRate.isFinite else {
-            throw SimulatorError("--lr \(learningRate) must be > 0")
+            throw SimulatorError("--lr \(shortestText(learningRate)) must be > 0")
         }
-        guard momentum >= 0, momentum < 1 else { throw SimulatorError("--momentum \(momentum) must lie in [0, 1)") }
+        guard momentum >= 0, momentum < 1 else {
+            throw SimulatorError("--momentum \(shortestText(momentum)) must lie in [0, 1)")
+        }
         guard beta1 >= 0, beta1 < 1, beta2 >= 0, beta2 < 1 else {
             throw SimulatorError("Adam's betas (\(beta1), \(beta2)) must lie in [0, 1)")
         }
         guard weightDecay >= 0, weightDecay.isFinite else {
-            throw SimulatorError("--weight-decay \(weightDecay) must be ≥ 0")
+            throw SimulatorError("--weight-decay \(shortestText(weightDecay)) must be ≥ 0")
         }
         guard learningRate * weightDecay < 1 else {
             throw SimulatorError(
@@ -98,7 +101,7 @@ public struct SimulationConfig: Sendable, Equatable {
             throw SimulatorError("--batch-size \(batchSize) must be at least 1 (or `full`)")
         }
         guard testFraction >= 0, testFraction < 1 else {
-            throw SimulatorError("--test-fraction \(testFraction) must lie in [0, 1)")
+            throw SimulatorError("--test-fraction \(shortestText(testFraction)) must lie in [0, 1)")
         }
         guard testShiftScale.isFinite, testShiftOffset.isFinite else {
             throw SimulatorError("--test-shift must be finite numbers")
@@ -109,8 +112,10 @@ public struct SimulationConfig: Sendable, Equatable {
                 throw SimulatorError("--groups \(groups) does not divide the hidden width \(w); group norm needs it to")
             }
         }
-        if let eps, !(eps >= 0 && eps.isFinite) { throw SimulatorError("--eps \(eps) must be ≥ 0") }
-        if let noise, !(noise >= 0 && noise.isFinite) { throw SimulatorError("--noise \(noise) must be ≥ 0") }
+        if let eps, !(eps >= 0 && eps.isFinite) { throw SimulatorError("--eps \(shortestText(eps)) must be ≥ 0") }
+        if let noise, !(noise >= 0 && noise.isFinite) {
+            throw SimulatorError("--noise \(shortestText(noise)) must be ≥ 0")
+        }
         if SyntheticData.names.contains(dataset) && samples < 4 {
             throw SimulatorError("--samples \(samples) must be at least 4")
         }

@@ -14,12 +14,17 @@ extension Precision: ExpressibleByArgument {}
 struct SimulationOptions: ParsableArguments {
     @Option(help: "circle, xor, gaussians, spiral, regression, digits, or a FILE.csv (last column the target).")
     var dataset: String?
-    @Option(help: "Examples generated for the synthetic sets (default 400).") var samples: Int?
-    @Option(help: "Noise of a synthetic set (default: circle/xor 0.05, gaussians 0.5, spiral 0.05, regression 0.1).")
+    @Option(parsing: .unconditional, help: "Examples generated for the synthetic sets (default 400).") var samples: Int?
+    @Option(
+        parsing: .unconditional,
+        help: "Noise of a synthetic set (default: circle/xor 0.05, gaussians 0.5, spiral 0.05, regression 0.1).")
     var noise: Double?
-    @Option(help: "Fraction of the examples held out as the test set (default 0.2).") var testFraction: Double?
+    @Option(parsing: .unconditional, help: "Fraction of the examples held out as the test set (default 0.2).")
+    var testFraction: Double?
     @Option(help: "Seed of generated data and of the train/test split (default 1).") var dataSeed: UInt64?
-    @Option(help: "Covariate shift of the test set, SCALE,OFFSET: every test feature x becomes SCALE·x + OFFSET.")
+    @Option(
+        parsing: .unconditional,
+        help: "Covariate shift of the test set, SCALE,OFFSET: every test feature x becomes SCALE·x + OFFSET.")
     var testShift: String?
     @Option(help: "For a CSV: classification or regression (default: classification when the targets are labels 0…99).")
     var task: String?
@@ -35,28 +40,38 @@ struct SimulationOptions: ParsableArguments {
             "Batch norm running statistics: a convention NormLab knows (pytorch, pytorch-cma, keras, onnx, caffe, notes-002, …; default pytorch)."
     )
     var convention: String?
-    @Option(help: "Batch norm momentum, in the convention's meaning (default: the convention's).") var bnMomentum:
-        Double?
-    @Option(help: "ε of the normalization (default: the convention's for batch norm, 1e-5 otherwise).") var eps: Double?
-    @Option(help: "Groups of group norm; must divide every hidden width (default 2).") var groups: Int?
-    @Option(help: "Inverted dropout drop probability p, one for all hidden layers or one per layer (default 0).")
+    @Option(
+        parsing: .unconditional, help: "Batch norm momentum, in the convention's meaning (default: the convention's).")
+    var bnMomentum: Double?
+    @Option(
+        parsing: .unconditional,
+        help: "ε of the normalization (default: the convention's for batch norm, 1e-5 otherwise).") var eps: Double?
+    @Option(parsing: .unconditional, help: "Groups of group norm; must divide every hidden width (default 2).")
+    var groups: Int?
+    @Option(
+        parsing: .unconditional,
+        help: "Inverted dropout drop probability p, one for all hidden layers or one per layer (default 0).")
     var dropout: String?
-    @Option(help: "c in W ~ N(0, c/fan_in), or he (c = 2) or xavier (default he).") var `init`: String?
+    @Option(parsing: .unconditional, help: "c in W ~ N(0, c/fan_in), or he (c = 2) or xavier (default he).") var `init`:
+        String?
     @Option(help: "cross-entropy or squared-error (default: cross-entropy for classes, squared-error otherwise).")
     var loss: LossKind?
     @Option(help: "f32 or f64 (default f32).") var precision: Precision?
 
     @Option(help: "sgd or adam (default sgd).") var optimizer: OptimizerKind?
-    @Option(help: "Learning rate α (default 0.1).") var lr: Double?
-    @Option(help: "SGD momentum μ (default 0).") var momentum: Double?
-    @Option(help: "Weight decay λ: W ← (1 − αλ)W − α·step (default 0).") var weightDecay: Double?
+    @Option(parsing: .unconditional, help: "Learning rate α (default 0.1).") var lr: Double?
+    @Option(parsing: .unconditional, help: "SGD momentum μ (default 0).") var momentum: Double?
+    @Option(parsing: .unconditional, help: "Weight decay λ: W ← (1 − αλ)W − α·step (default 0).") var weightDecay:
+        Double?
     @Option(help: "What weight decay shrinks: weights (not biases or norm parameters) or all (default weights).")
     var decayOn: DecayScope?
-    @Option(help: "Examples per step, or full for the whole training set (default 32).") var batchSize: String?
-    @Option(help: "Training steps (default 500).") var steps: Int?
-    @Option(help: "Training epochs (instead of --steps): ⌊n/batch⌋ steps each.") var epochs: Int?
+    @Option(parsing: .unconditional, help: "Examples per step, or full for the whole training set (default 32).")
+    var batchSize: String?
+    @Option(parsing: .unconditional, help: "Training steps (default 500).") var steps: Int?
+    @Option(parsing: .unconditional, help: "Training epochs (instead of --steps): ⌊n/batch⌋ steps each.") var epochs:
+        Int?
     @Option(help: "Seed of initialization, shuffling and dropout masks (default 0).") var seed: UInt64?
-    @Option(help: "Log (and print) every K steps (default 10).") var logEvery: Int?
+    @Option(parsing: .unconditional, help: "Log (and print) every K steps (default 10).") var logEvery: Int?
 
     func validateFlags() throws {
         if let steps, epochs != nil {
