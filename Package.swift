@@ -51,7 +51,7 @@ let package = Package(
             ]
         ),
         // Lesson files → steps: the format, the registry, the stepping engine, plain-text rendering.
-        .target(name: "Lessons", dependencies: ["Reference", "Exact"]),
+        .target(name: "Lessons", dependencies: ["Reference", "Exact", "Plots"]),
         // Charts as data → terminal text and SVG; knows nothing of what it draws.
         .target(name: "Plots", dependencies: ["Rainbow"]),
         .executableTarget(
@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "CLITests"),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Vectors", "Reference", "OrderedJSON"]),
         .testTarget(
-            name: "LessonsTests", dependencies: ["Lessons", "TestSupport", "SplitMix"],
+            name: "LessonsTests", dependencies: ["Lessons", "TestSupport", "SplitMix", "Plots"],
             exclude: ["Transcripts", "Exercises"]),
         .testTarget(name: "PlotsTests", dependencies: ["Plots"], exclude: ["Snapshots"]),
     ]

@@ -245,7 +245,7 @@ struct EvaluationContext<S: ReferenceScalar> {
     }
 
     static var functionNames: String {
-        "sum, count, mean, norm2, dot, max, min, abs, sqrt, all, any, ones, pow2, input, f64, f32"
+        "sum, count, mean, norm2, dot, max, min, abs, sqrt, all, any, ones, indices, pow2, input, f64, f32"
     }
 
     private func call(_ name: String, _ arguments: [Values<S>]) throws -> Values<S> {
@@ -300,6 +300,10 @@ struct EvaluationContext<S: ReferenceScalar> {
         case "ones":
             let value = try one()
             return Values(shape: value.shape, items: Array(repeating: .one, count: value.items.count))
+        case "indices":
+            // 0, 1, …, count − 1: positions to draw values against.
+            let count = try one().items.count
+            return Values(shape: [count], items: (0..<count).map { S($0) })
         case "pow2":
             let exponent = try one()
             guard let value = exponent.scalar?.exactValue?.rationalValue, value.isInteger,

@@ -93,6 +93,8 @@ public struct LessonStep: Sendable {
         /// A labelled expression over trace values, shown like a trace step;
         /// the label is mathematical notation, the expression is not shown.
         case compute(label: String, Expression, source: String, line: Int)
+        /// A chart of trace values (or of a sweep of runs), drawn at the page's width.
+        case plot(LessonPlot)
     }
 }
 

@@ -38,7 +38,7 @@ public enum LessonParser {
     static let knownKeys: Set<String> = [
         "text", "formula", "numbers", "show", "compute", "question", "answer", "tolerance", "choice", "hint",
         "solution", "mistake", "step", "run", "op", "like", "precision", "convention", "title", "summary", "assumes",
-        "order", "id", "exercise", "function", "runs", "check",
+        "order", "id", "exercise", "function", "runs", "check", "plot",
     ]
 
     public static func parse(_ text: String, id: String, file: String) throws -> Lesson {
@@ -109,7 +109,7 @@ public enum LessonParser {
         guard let colon = line.firstIndex(of: ":") else { return false }
         let words = line[..<colon].split(separator: " ")
         guard let head = words.first.map(String.init) else { return false }
-        if ["param", "input", "run", "check"].contains(head) { return words.count <= 3 }
+        if ["param", "input", "run", "check", "plot"].contains(head) { return words.count <= 3 }
         return words.count == 1 && knownKeys.contains(head)
     }
 
@@ -295,6 +295,24 @@ private struct Builder {
     mutating func takeStep(words: [String], key: String, value: String, line: Int) throws {
         var step = lesson.steps.removeLast()
         defer { lesson.steps.append(step) }
+        if words[0] == "plot" {
+            if LessonPlot.startsChart(words) {
+                step.blocks.append(.plot(try LessonPlot.start(words: words, title: value, line: line)))
+            } else {
+                guard LessonPlot.partKeys.contains(words.dropFirst().joined(separator: " ")) else {
+                    throw fail(
+                        line,
+                        "unknown plot key \"\(key.clipped)\" (a chart starts with plot:, plot bars: or plot stacked:; then \(LessonPlot.keyList))"
+                    )
+                }
+                guard case .plot(var plot)? = step.blocks.last else {
+                    throw fail(line, "\(key.clipped): belongs to the chart above it; start one with \"plot: Title\"")
+                }
+                try plot.take(words: words, value: value, line: line, runs: lesson.runs)
+                step.blocks[step.blocks.count - 1] = .plot(plot)
+            }
+            return
+        }
         guard words.count == 1 else { throw fail(line, "unknown step key \"\(key.clipped)\"") }
         guard !value.isEmpty else { throw fail(line, "\(key): has no value") }
         func lastQuestion(_ what: String) throws -> Question {
@@ -396,7 +414,7 @@ private struct Builder {
         default:
             throw fail(
                 line,
-                "unknown step key \"\(key.clipped)\" (expected text, formula, numbers, show, compute, question, answer, tolerance, choice, hint, solution, mistake)"
+                "unknown step key \"\(key.clipped)\" (expected text, formula, numbers, show, compute, plot, question, answer, tolerance, choice, hint, solution, mistake)"
             )
         }
     }
@@ -472,7 +490,11 @@ private struct Builder {
         for step in lesson.steps {
             if step.blocks.isEmpty {
                 throw fail(
-                    step.line, "step \"\(step.title.clipped)\" shows nothing (add text:, formula:, numbers: or show:)")
+                    step.line,
+                    "step \"\(step.title.clipped)\" shows nothing (add text:, formula:, numbers:, show: or plot:)")
+            }
+            for case .plot(let plot) in step.blocks {
+                if let problem = plot.problem() { throw fail(problem.line, problem.reason) }
             }
             for question in step.questions {
                 if case .choice(let choices) = question.kind, choices.count < 2 {

@@ -1,4 +1,5 @@
 import Exact
+import Plots
 import Reference
 
 /// Finds an operation by name; tests may add their own.
@@ -16,6 +17,8 @@ public struct LessonRun: Sendable {
     /// Each run's case as written, before snapping: parameters are shown
     /// the way they were given ("0.1", not the double's exact value).
     let written: [String: CaseInput]
+    /// The data of every chart the lesson draws, by place.
+    public internal(set) var charts: [ChartPlace: Chart] = [:]
 
     /// Runs every computation the lesson names, then evaluates every value
     /// the lesson shows once, so a lesson that cannot be shown fails here,
@@ -79,6 +82,7 @@ public struct LessonRun: Sendable {
         self.written = cases
         do {
             try validate()
+            charts = try computeCharts(cases: cases, resolve: resolve)
         } catch let failure as ValidationFailure {
             if studentInput != nil {
                 let place = failure.step.map { " at step \($0 + 1) (\(lesson.steps[$0].title))" } ?? ""
@@ -93,13 +97,14 @@ public struct LessonRun: Sendable {
     /// A run from traces already computed (no validation).
     init(
         lesson: Lesson, runs: [(name: String, traces: TraceSet)], snapped: [(run: String, changed: [String])],
-        studentSource: String?, written: [String: CaseInput]
+        studentSource: String?, written: [String: CaseInput], charts: [ChartPlace: Chart]
     ) {
         self.lesson = lesson
         self.runs = runs
         self.snapped = snapped
         self.studentSource = studentSource
         self.written = written
+        self.charts = charts
     }
 
     /// A parameter as it was written in the lesson or the student's case.
@@ -278,7 +283,7 @@ extension LessonRun {
                 switch block {
                 case .text(let template, let line), .numbers(let template, let line):
                     try check(template, step: index, line: line)
-                case .formula: continue
+                case .formula, .plot: continue
                 case .show(let expression, _, let line), .compute(_, let expression, _, let line):
                     try check(expression, step: index, line: line, floats: true)
                 }

@@ -173,6 +173,8 @@ extension LessonRun {
             runs.append((entry.name, traces))
         }
         guard changed else { return nil }
-        return LessonRun(lesson: lesson, runs: runs, snapped: snapped, studentSource: studentSource, written: written)
+        return LessonRun(
+            lesson: lesson, runs: runs, snapped: snapped, studentSource: studentSource, written: written, charts: charts
+        )
     }
 }

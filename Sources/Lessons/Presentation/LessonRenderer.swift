@@ -1,4 +1,5 @@
 import Exact
+import Plots
 import Reference
 
 /// Where a question stands for the student.
@@ -132,7 +133,7 @@ public struct LessonRenderer {
         let concealment = try self.concealment(step: index, pending: pending)
         var out = styler.style(styler.rule("Step \(index + 1)/\(lesson.steps.count): \(step.title)"), .bold) + "\n"
         var previous: LessonStep.Block?
-        for block in step.blocks {
+        for (blockIndex, block) in step.blocks.enumerated() {
             defer { previous = block }
             switch block {
             case .text(let template, let line):
@@ -155,9 +156,30 @@ public struct LessonRenderer {
                 out += "\n" + (try showTable(expression, source: source, line: line, concealment: concealment))
             case .compute(let label, let expression, _, let line):
                 out += "\n" + (try table(heading: label, expression: expression, line: line, concealment: concealment))
+            case .plot(let plot):
+                out += "\n" + (try chartText(plot, at: ChartPlace(step: index, block: blockIndex)))
             }
         }
         return out
+    }
+
+    /// A chart drawn at the page's width: braille and colour on a terminal
+    /// that has them, ASCII in plain output.
+    func chartText(_ plot: LessonPlot, at place: ChartPlace) throws -> String {
+        guard let chart = run.charts[place] else {
+            throw filler.error(plot.line, "the plot \"\(plot.title.clipped)\" has no data")
+        }
+        let color: TerminalOptions.Color = options.color ? (options.trueColor ? .trueColor : .ansi256) : .none
+        let terminal = TerminalOptions(
+            width: options.width, plotRows: plot.rows ?? LessonPlot.defaultRows, unicode: options.unicode, color: color)
+        do {
+            let text = try TerminalRenderer.render(options.unicode ? chart : chart.asciiFolded, options: terminal)
+            return text.hasSuffix("\n") ? text : text + "\n"
+        } catch let error as PlotError {
+            throw filler.error(
+                plot.line,
+                "the plot \"\(plot.title.clipped)\" cannot be drawn at \(options.width) columns: \(error.message)")
+        }
     }
 
     /// The answers of the pending questions of a step.

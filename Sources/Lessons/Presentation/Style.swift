@@ -16,6 +16,9 @@ public struct RenderOptions: Sendable {
     /// and the exact values of parameters. The whole-lesson print does;
     /// on a terminal a key toggles it.
     public var expandExact: Bool
+    /// Colour charts in 24-bit colour (the terminal says COLORTERM=truecolor)
+    /// rather than xterm's 256 colours; only with `color`.
+    public var trueColor: Bool
 
     /// Columns a rendering may take: narrower is raised to this, wider is
     /// lowered to `maximumWidth` (the CLI refuses wider with an error).
@@ -24,7 +27,7 @@ public struct RenderOptions: Sendable {
 
     public init(
         unicode: Bool = false, color: Bool = false, width: Int = 80, columns: Columns = .both, wide: Bool = false,
-        expandExact: Bool = true
+        expandExact: Bool = true, trueColor: Bool = false
     ) {
         self.unicode = unicode
         self.color = color
@@ -32,6 +35,7 @@ public struct RenderOptions: Sendable {
         self.columns = columns
         self.wide = wide
         self.expandExact = expandExact
+        self.trueColor = trueColor
     }
 
     /// Plain ASCII, no colour, 80 columns, everything expanded: the transcript form.

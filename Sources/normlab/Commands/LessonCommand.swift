@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Lessons
 import OrderedJSON
+import Plots
 import Reference
 
 #if canImport(Glibc)
@@ -63,6 +64,10 @@ struct LessonCommand: ParsableCommand {
     @Flag(help: "Keep long exact values on their table rows instead of rounding them to fit the width.")
     var wide = false
 
+    @Option(
+        help: "Write each chart of the lesson as an SVG file into this folder (ID-step-N.svg) instead of running it.")
+    var svg: String?
+
     @Flag(help: "Start the lesson from its first step, forgetting its answers (asks first).")
     var restart = false
 
@@ -81,6 +86,7 @@ struct LessonCommand: ParsableCommand {
         }
         if let step, step < 1 { throw InputError("--step \(step) must be 1 or more") }
         if input != nil && id == nil { throw ValidationError("--input needs a lesson id") }
+        if svg != nil && id == nil { throw ValidationError("--svg needs a lesson id") }
         if reset && id == nil { throw ValidationError("--reset needs a lesson id: normlab lesson --reset ID") }
         if reset && restart { throw ValidationError("--reset and --restart exclude each other") }
     }
@@ -141,6 +147,10 @@ struct LessonCommand: ParsableCommand {
         } catch let error as LessonInputError {
             throw InputError("--input \(input ?? ""): \(error.message)")
         } catch let error as LessonFileError { throw InputError("lesson file \(error.description)") }
+        if let svg {
+            try writeCharts(of: run, to: svg)
+            return
+        }
 
         let interactive = !all && isatty(STDOUT_FILENO) == 1
         do {
@@ -166,6 +176,32 @@ struct LessonCommand: ParsableCommand {
             try terminal.start()
         } catch let error as LessonFileError {
             throw InputError("lesson \(lesson.id): \(error.description)")
+        }
+    }
+
+    /// `--svg DIR`: every chart of the lesson as an SVG file, named by its
+    /// step (`bagging-step-2.svg`; `-2`, `-3` for further charts of a step).
+    func writeCharts(of run: LessonRun, to directory: String) throws {
+        let charts = run.orderedCharts
+        guard !charts.isEmpty else { throw InputError("--svg: lesson \(run.lesson.id) draws no charts") }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw InputError("--svg \(directory): cannot create the folder (\(error.localizedDescription))")
+        }
+        for (offset, entry) in charts.enumerated() {
+            let earlier = charts[..<offset].filter { $0.place.step == entry.place.step }.count
+            let name = "\(run.lesson.id)-step-\(entry.place.step + 1)\(earlier == 0 ? "" : "-\(earlier + 1)").svg"
+            let path = (directory as NSString).appendingPathComponent(name)
+            let text: String
+            do { text = try entry.chart.svg() } catch let error as PlotError {
+                throw InputError(
+                    "--svg: the chart \"\(entry.title)\" of step \(entry.place.step + 1): \(error.message)")
+            }
+            guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
+                throw InputError("--svg \(path): cannot write the file (\(String(cString: strerror(errno))))")
+            }
+            print("wrote \(path)")
         }
     }
 
@@ -197,7 +233,8 @@ struct LessonCommand: ParsableCommand {
         return RenderOptions(
             unicode: fancy && utf8, color: fancy && onTerminal,
             width: width ?? (onTerminal ? terminalSize().columns : 80), columns: columns, wide: wide,
-            expandExact: !onTerminal || all)
+            expandExact: !onTerminal || all,
+            trueColor: ["truecolor", "24bit"].contains(environment["COLORTERM"]?.lowercased() ?? ""))
     }
 
     func studentCase() throws -> CaseInput? {
