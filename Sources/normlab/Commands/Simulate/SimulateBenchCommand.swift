@@ -183,4 +183,3 @@ struct MachinePeak {
             hardwareNote: "\(format3(mhz)) MHz from /proc/cpuinfo × \(Int(perCycle)) FLOP/cycle, \(isa)")
     }
 }
-
