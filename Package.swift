@@ -53,6 +53,17 @@ let package = Package(
         .target(
             name: "Benchmarks", dependencies: ["Kernels", "Reference", "Exact", "SplitMix", "OrderedJSON"],
             exclude: ["README.md"], resources: [.copy("Data")]),
+        // Small networks trained step by step on the kernels: data, layers, optimizers,
+        // per-step figures, presets, and the exact zoom (a layer at a step as a case).
+        // Optimized in every configuration: its tests train real networks, and the
+        // kernels it calls are inlined and specialized into it.
+        .target(
+            name: "Simulator",
+            dependencies: ["Kernels", "SplitMix", "Reference", "Exact", "Accuracy", "OrderedJSON"],
+            swiftSettings: [
+                .unsafeFlags(["-O", "-wmo", "-num-threads", "2", "-disable-batch-mode"], .when(configuration: .debug))
+            ]
+        ),
         // Lesson files → steps: the format, the registry, the stepping engine, plain-text rendering.
         .target(name: "Lessons", dependencies: ["Reference", "Exact", "Plots"]),
         // Charts as data → terminal text and SVG; knows nothing of what it draws.
@@ -70,6 +81,7 @@ let package = Package(
                 "SplitMix",
                 "Lessons",
                 "Benchmarks",
+                "Simulator",
                 "Plots",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -89,6 +101,7 @@ let package = Package(
             name: "FuzzTests",
             dependencies: ["Exact", "Reference", "Vectors", "Lessons", "OrderedJSON", "TestSupport"],
             exclude: ["README.md"]),
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Vectors", "Reference", "OrderedJSON"]),
         .testTarget(
             name: "LessonsTests", dependencies: ["Lessons", "TestSupport", "SplitMix", "Plots"],
             exclude: ["Transcripts", "Exercises"]),

@@ -21,7 +21,7 @@ struct NormLab: ParsableCommand {
         version: NormLabVersion.current,
         subcommands: [
             LessonCommand.self, ExactCommand.self, TraceCommand.self, VectorsCommand.self, BenchCommand.self,
-            ExerciseCommand.self, PlotCommand.self,
+            ExerciseCommand.self, PlotCommand.self, SimulateCommand.self,
         ]
     )
 

@@ -1,3 +1,5 @@
+import Exact
+
 /// The small expression language lessons use to point at trace values and to
 /// state answers: `mean[1]`, `unbiased.var[0]`, `x[:,0]`, `sum(dy * xhat)`,
 /// `sqrt(var[0] + eps)`, `count(mean) == 2`, `a > b and c < d`.
@@ -251,7 +253,7 @@ struct ExpressionParser {
             return .number(text)
         }
         guard character.isLetter || character == "_" else {
-            throw ExpressionError("unexpected \"\(character)\" in \"\(source.clipped)\"")
+            throw ExpressionError("unexpected \"\(String(character).clipped)\" in \"\(source.clipped)\"")
         }
         var name = identifier()
         var run: String?
@@ -320,9 +322,6 @@ struct ExpressionParser {
 }
 
 extension String {
-    /// At most 40 characters, for quoting input in a one-line message.
-    var clipped: String {
-        let flat = map { $0.isNewline ? " " : $0 }
-        return flat.count > 40 ? String(flat.prefix(40)) + "…" : String(flat)
-    }
+    /// At most 40 characters, escaped, for quoting input in a one-line message.
+    var clipped: String { clippedInput(self, limit: 40) }
 }

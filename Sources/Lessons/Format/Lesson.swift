@@ -158,7 +158,8 @@ public struct Exercise: Sendable {
     public var line: Int
 }
 
-/// A lesson file that cannot be read: which file, which line, and why.
+/// A lesson file that cannot be read: which file, which line, and why — on
+/// one line, whatever characters the file held.
 public struct LessonFileError: Error, CustomStringConvertible, Sendable {
     public let file: String
     public let line: Int
@@ -167,8 +168,8 @@ public struct LessonFileError: Error, CustomStringConvertible, Sendable {
     public init(file: String, line: Int, reason: String) {
         self.file = file
         self.line = line
-        self.reason = reason
+        self.reason = oneLine(reason)
     }
 
-    public var description: String { "\(file):\(line): \(reason)" }
+    public var description: String { "\(oneLine(file)):\(line): \(reason)" }
 }

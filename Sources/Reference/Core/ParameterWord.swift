@@ -1,3 +1,5 @@
+import Exact
+
 /// A parameter whose value is one of a few words (mode, variant, …): the
 /// words are listed once, here in the type, and read by cases, help texts
 /// and the command line's parser alike.

@@ -20,22 +20,3 @@ public func valueText(_ value: Rational) -> String {
     }
     return "≈" + value.decimalString(significantDigits: 17)
 }
-
-/// A piece of user text for an error message: on one line, and cut short
-/// when long, so a message never spans lines or screens.
-public func quotedInput(_ text: some StringProtocol, limit: Int = 60) -> String {
-    var flat = ""
-    for character in text {
-        if character.isNewline {
-            flat += "\\n"
-        } else if character == "\t" {
-            flat += "\\t"
-        } else if character.asciiValue.map({ $0 < 32 || $0 == 127 }) ?? false {
-            flat += "\\u{\(String(character.asciiValue!, radix: 16))}"
-        } else {
-            flat.append(character)
-        }
-    }
-    if flat.count > limit { flat = String(flat.prefix(limit)) + "…" }
-    return "\"" + flat + "\""
-}

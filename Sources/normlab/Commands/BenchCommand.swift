@@ -9,6 +9,7 @@ struct BenchCommand: ParsableCommand {
         abstract: "Measure NormLab's exact arithmetic and kernels (build with -c release).",
         subcommands: [
             ExactBenchCommand.self, ReferenceBenchCommand.self, BiasVarianceBenchCommand.self, KernelBenchCommand.self,
+            SimulateBenchCommand.self,
         ]
     )
 }
