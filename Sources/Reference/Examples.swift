@@ -108,6 +108,19 @@ extension BaggingOperation {
     public static var example: CaseInput { .example(name, exampleWorld) }
 }
 
+extension DoubleDescent {
+    /// Its data are generated from parameters (`RandomFeatureProblem`): the
+    /// example names the defaults (max_features follows n: 4n).
+    public static var example: CaseInput {
+        .example(
+            name,
+            params: [
+                ("n", String(RandomFeatureProblem.defaultN)), ("seed", String(RandomFeatureProblem.defaultSeed)),
+                ("noise", RandomFeatureProblem.defaultNoise.description),
+            ], [])
+    }
+}
+
 extension CrossValidation {
     public static var example: CaseInput { .example(name, [("x", [6], "0,1,2,3,4,5"), ("y", [6], "1,0,2,5,7,12")]) }
 }

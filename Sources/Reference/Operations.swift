@@ -11,6 +11,7 @@ let registered: [any ReferenceOperation.Type] = [
     NaiveVarianceOperation.self,
     BiasVarianceOperation.self,
     BiasVarianceSweep.self,
+    DoubleDescent.self,
     BaggingOperation.self,
     CrossValidation.self,
     LayerNormOperation.self,

@@ -6,5 +6,7 @@ public enum VectorCatalog {
     public static var families: [VectorFamily] {
         BatchNormFamilies.all + NormalizationFamilies.all + DropoutFamilies.all + RegressionFamilies.all
             + BiasVarianceFamilies.all
+            + BiasVarianceSweepFamilies.all
+            + DoubleDescentFamilies.all
     }
 }

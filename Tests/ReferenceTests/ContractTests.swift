@@ -115,6 +115,7 @@ final class ContractTests: XCTestCase {
                     inputs: [
                         ("X", Tensor(shape: [4, 1], values: [0, 1, 2, 3])), ("y", Tensor(vector: [1, 2, 3, 5])),
                     ]),
+                makeCase("double-descent", params: [("n", "3"), ("max_features", "6")], inputs: []),
             ] + Self.worldCases
         XCTAssertEqual(Set(cases.map(\.op)), Set(ReferenceOperations.all.map { $0.name }))
         for var input in cases {

@@ -4,7 +4,8 @@ Every op in the case's precision (float64 or float32 arrays and scalars),
 reductions with NumPy's `mean`/`sum` (pairwise summation), the batch-norm
 backward pass in its compact form, the running statistics of whatever
 convention the case names (NumPy has none of its own), ridge by
-`numpy.linalg.solve` on the normal equations (`lstsq` when singular).
+`numpy.linalg.solve` on the normal equations (`lstsq` when singular), double
+descent by `numpy.linalg.lstsq` on each prefix of the features.
 Nothing compensated, nothing in extra precision: the cases flagged
 huge-offset, near-overflow and subnormal are expected to defeat it.
 """
@@ -267,13 +268,32 @@ def ridge(case):
     return out
 
 
+# ---------------------------------------------------------- double descent
+
+def double_descent(case):
+    """Minimum-norm least squares on each prefix of the ReLU features, by numpy.linalg.lstsq (SVD)."""
+    x, y = case.array("x"), case.array("y")
+    a, b = case.array("feature_weights"), case.array("feature_biases")
+    test_x, test_y = case.array("test_x"), case.array("test_y")
+    phi = np.maximum(0, np.outer(x, a) + b)
+    phi_test = np.maximum(0, np.outer(test_x, a) + b)
+    train, test = [], []
+    for p in range(1, a.shape[0] + 1):
+        w = np.linalg.lstsq(phi[:, :p], y, rcond=None)[0]
+        train.append(np.mean((phi[:, :p] @ w - y) ** 2))
+        test.append(np.mean((phi_test[:, :p] @ w - test_y) ** 2))
+    return {"features": np.arange(1, a.shape[0] + 1, dtype=_dtype(case)), "train_risk": np.array(train),
+            "test_risk": np.array(test)}
+
+
 class NumpyTextbook(Adapter):
     name = "numpy"
     title = "NumPy (textbook formulas)"
     ops = {"batchnorm": batchnorm, "layernorm": group_norm, "groupnorm": group_norm,
            "running-stats": running_stats, "bn-fold": bn_fold, "dropout": dropout,
-           "dropout-regression": dropout_regression, "ridge": ridge}
-    missing_ops = {"bias-variance": "an expectation over every data set of a finite world, not an array operation"}
+           "dropout-regression": dropout_regression, "ridge": ridge, "double-descent": double_descent}
+    missing_ops = {"bias-variance": "an expectation over every data set of a finite world, not an array operation",
+                   "bias-variance-sweep": "expectations over every data set of a finite world, not an array operation"}
 
     def versions(self):
         return {"numpy": np.__version__}
@@ -282,4 +302,5 @@ class NumpyTextbook(Adapter):
         return ["Two-pass mean and variance in the case's precision (NumPy pairwise sums), compact backward pass; "
                 "the running statistics of whichever convention the case names (NumPy has none of its own); "
                 "ridge by numpy.linalg.solve on the normal equations, lstsq when singular; "
-                "dropout y = x·mask/(1 − p)."]
+                "dropout y = x·mask/(1 − p); double descent by numpy.linalg.lstsq (SVD, minimum norm, "
+                "default cutoff) on each prefix of the features."]

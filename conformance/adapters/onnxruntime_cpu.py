@@ -67,7 +67,9 @@ class OnnxRuntime(Adapter):
         self.missing_ops = {"bn-fold": "no folding operator (ONNX Runtime fuses graphs internally)",
                             "ridge": "no ridge or least-squares operator",
                             "dropout-regression": "an expectation over every dropout mask",
-                            "bias-variance": "an expectation over every data set of a finite world"}
+                            "bias-variance": "an expectation over every data set of a finite world",
+                            "bias-variance-sweep": "expectations over every data set of a finite world",
+                            "double-descent": "no least-squares operator"}
 
     def versions(self):
         return {"onnxruntime": onnxruntime.__version__, "onnx": onnx.__version__}

@@ -19,12 +19,15 @@ script
    batchnorm train/eval, layernorm, groupnorm, running-stats (each
    convention, with sums of square roots where σ is averaged), bn-fold,
    dropout, dropout-regression, ridge (with the minimum-norm solution when
-   singular) and bias-variance (every dataset of the finite world).
+   singular), bias-variance and bias-variance-sweep (every dataset of the
+   finite world) and double-descent (minimum-norm least squares on each
+   prefix of the features; a generated case's inputs are regenerated from
+   its seed and compared too).
 
 Standard library only. Exact numbers and their rounding come from the
 harness (python/normlab_vectors/exact.py); the derivations, written here
-independently of NormLab, live in derive_normalization.py, derive_dropout.py
-and derive_regression.py (arithmetic in Q(√s): quadratic.py). How real
+independently of NormLab, live in derive_normalization.py, derive_dropout.py,
+derive_regression.py and derive_curves.py (arithmetic in Q(√s): quadratic.py). How real
 frameworks fare on the vectors is measured by conformance/ (NumPy in CI).
 The last line reads `N passed, M failed`, counting exact checks (one per
 value, and one per convention word a derivation decides, such as a
@@ -50,13 +53,15 @@ from normlab_vectors.tree import load_json  # noqa: E402
 from cases import Case, InputError  # noqa: E402
 from derive_dropout import derive_dropout, derive_dropout_regression  # noqa: E402
 from derive_normalization import derive_batchnorm, derive_bn_fold, derive_group_norm, derive_running_stats  # noqa: E402
+from derive_curves import derive_bias_variance_sweep, derive_double_descent  # noqa: E402
 from derive_regression import derive_bias_variance, derive_ridge  # noqa: E402
 from quadratic import as_surd  # noqa: E402
 
 DERIVERS = {"batchnorm": derive_batchnorm, "layernorm": derive_group_norm,
             "groupnorm": derive_group_norm, "dropout": derive_dropout,
             "dropout-regression": derive_dropout_regression, "running-stats": derive_running_stats,
-            "bn-fold": derive_bn_fold, "ridge": derive_ridge, "bias-variance": derive_bias_variance}
+            "bn-fold": derive_bn_fold, "ridge": derive_ridge, "bias-variance": derive_bias_variance,
+            "bias-variance-sweep": derive_bias_variance_sweep, "double-descent": derive_double_descent}
 
 
 # ---------------------------------------------------------------- checking
@@ -142,6 +147,14 @@ def check_derivation(case, stats, failures):
         else:
             stats.derived_failed += 1
             failures.append(f"{case.path}: {case.id} params.{name}: file {case.params.get(name)!r}, derived {value!r}")
+    for name, values in (derived or {}).get("_inputs", {}).items():
+        # Generated inputs, regenerated from the case's params.
+        given = case.rationals(name)[1] if case.has_input(name) else None
+        if given == values:
+            stats.derived_ok += len(values)
+        else:
+            stats.derived_failed += 1
+            failures.append(f"{case.path}: {case.id} inputs.{name}: not what the params generate")
     for section, tensors in (("intermediates", case.case.intermediates), ("outputs", case.case.outputs)):
         for name, tensor in tensors.items():
             if derived is None or name not in derived:

@@ -164,26 +164,38 @@ def polynomial_fit(points, counts, sums, degree, alpha, decay_intercept):
     return solve_min_norm(a, b)[0]
 
 
-def derive_bias_variance(case):
-    """Exact bias–variance decomposition over every dataset of n i.i.d. draws from a finite world.
-
-    Every ordered sequence of n outcomes (x_i, ε_j) is enumerated with its
-    product probability, and sequences are pooled by the dataset (multiset)
-    they form, so the multinomial weights are not assumed but summed.
-    """
+def world_of(case):
+    """The finite world of a bias–variance case: (x, P(x), target, noise, P(noise)) as Fractions."""
     _, xs = case.rationals("x")
     _, target = case.rationals("target")
     _, noise = case.rationals("noise") if case.has_input("noise") else (None, [Fraction(0)])
     k, m = len(xs), len(noise)
     _, px = case.rationals("x_probs") if case.has_input("x_probs") else (None, [Fraction(1, k)] * k)
     _, pe = case.rationals("noise_probs") if case.has_input("noise_probs") else (None, [Fraction(1, m)] * m)
-    n, degree = int(case.param("n")), int(case.param("degree"))
-    alpha, decay_intercept = case.param("alpha", 0), flag(case, "decay_intercept")
+    return xs, px, target, noise, pe
+
+
+def dataset_weights(world, n):
+    """{dataset: probability} over every multiset of n outcomes (x_i, ε_j), or None when too many sequences.
+
+    Every ordered sequence of n outcomes is enumerated with its product
+    probability, and sequences are pooled by the dataset (multiset) they form,
+    so the multinomial weights are not assumed but summed.
+    """
+    xs, px, _, noise, pe = world
+    k, m = len(xs), len(noise)
     if (k * m) ** n > MAX_SEQUENCES:
         return None
     weights = Counter()
     for sequence in itertools.product(range(k * m), repeat=n):
         weights[tuple(sorted(sequence))] += math.prod(px[o // m] * pe[o % m] for o in sequence)
+    return weights
+
+
+def decomposition(world, weights, degree, alpha, decay_intercept):
+    """Exact E_D f, bias², variance, Bayes error and risk of a polynomial ridge fit over the weighted datasets."""
+    xs, px, target, noise, pe = world
+    k, m = len(xs), len(noise)
     noise_mean = sum(e * q for e, q in zip(noise, pe))
     regression = [t + noise_mean for t in target]
     bayes = sum(q * (e - noise_mean) ** 2 for e, q in zip(noise, pe))
@@ -201,6 +213,20 @@ def derive_bias_variance(case):
             risk += weight * px[i] * sum(q * (f - target[i] - e) ** 2 for e, q in zip(noise, pe))
     bias2 = sum(q * (a - r) ** 2 for q, a, r in zip(px, mean, regression))
     variance = sum(q * (s - a * a) for q, s, a in zip(px, second, mean))
-    return {"regression_function": regression, "mean_prediction": mean, "bias2": [bias2], "variance": [variance],
-            "bayes_error": [bayes], "risk": [risk], "decomposition_check": [risk - bias2 - variance - bayes],
+    return {"regression_function": regression, "mean_prediction": mean, "bias2": bias2, "variance": variance,
+            "bayes_error": bayes, "risk": risk}
+
+
+def derive_bias_variance(case):
+    """Exact bias–variance decomposition over every dataset of n i.i.d. draws from a finite world."""
+    world = world_of(case)
+    n, degree = int(case.param("n")), int(case.param("degree"))
+    alpha, decay_intercept = case.param("alpha", 0), flag(case, "decay_intercept")
+    weights = dataset_weights(world, n)
+    if weights is None:
+        return None
+    d = decomposition(world, weights, degree, alpha, decay_intercept)
+    return {"regression_function": d["regression_function"], "mean_prediction": d["mean_prediction"],
+            "bias2": [d["bias2"]], "variance": [d["variance"]], "bayes_error": [d["bayes_error"]],
+            "risk": [d["risk"]], "decomposition_check": [d["risk"] - d["bias2"] - d["variance"] - d["bayes_error"]],
             "_params": {"datasets": str(len(weights))}}

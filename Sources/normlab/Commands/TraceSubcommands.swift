@@ -17,6 +17,7 @@ let traceSubcommands: [ParsableCommand.Type] = [
     RidgeTrace.self,
     BiasVarianceTrace.self,
     BiasVarianceSweepTrace.self,
+    DoubleDescentTrace.self,
     BaggingTrace.self,
     CrossValidationTrace.self,
 ]
