@@ -101,7 +101,8 @@ extension BiasVarianceOperation {
 }
 
 extension BiasVarianceSweep {
-    public static var example: CaseInput { .example(name, exampleWorld) }
+    /// The world whose exact risk is U-shaped over degree (UCurveWorld.swift).
+    public static var example: CaseInput { uCurveWorld }
 }
 
 extension BaggingOperation {
